@@ -1,0 +1,117 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { loadOrCreateSecret } from './auth/secret.js';
+import { TokenSigner } from './auth/tokens.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ServerConfig } from './config.js';
+import { apiNotFound, apiRouter, jsonErrors } from './http/index.js';
+import { loadWebApp } from './http/web-app.js';
+import { createControlServer, publishCounts, type ControlServer } from './control/control-server.js';
+import { RoomRegistry } from './rooms/room-registry.js';
+import { encodeAwarenessMessage, encodeUpdateMessage } from './sync/messages.js';
+import { YjsEndpoint } from './sync/yjs-endpoint.js';
+import { LowdbWorkshopStore } from './store/lowdb-store.js';
+import type { WorkshopStore } from './store/types.js';
+import { WorkshopService } from './workshops/workshop-service.js';
+
+export type { ServerConfig } from './config.js';
+export { loadConfig } from './config.js';
+export type { WorkshopStore } from './store/types.js';
+export { MemoryWorkshopStore } from './store/memory-store.js';
+export { LowdbWorkshopStore } from './store/lowdb-store.js';
+
+/** What a running Goldthread server exposes to its entry file and to tests. */
+export interface GoldthreadServer {
+  httpServer: HttpServer;
+  io: ControlServer;
+  rooms: RoomRegistry;
+  store: WorkshopStore;
+  /** Listens on a port (0 for any) and resolves with the address. */
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, saves every room, closes every connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ServerDeps {
+  /** Defaults to the lowdb store under `config.dataDir`. */
+  store?: WorkshopStore;
+  logger?: Logger;
+  version?: string;
+}
+
+/**
+ * Builds Goldthread — Express API, Socket.IO control channel and Yjs sync endpoint on one
+ * HTTP server, serving the built web app — without listening.
+ */
+export async function createServer(config: ServerConfig, deps: ServerDeps = {}): Promise<GoldthreadServer> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const store = deps.store ?? new LowdbWorkshopStore(config.dataDir);
+  const opened = await store.open();
+  for (const broken of opened.broken) {
+    logger.error(`workshop ${broken.workshopId} cannot be served: ${broken.problem} (the file is left untouched)`);
+  }
+
+  const tokens = new TokenSigner(await loadOrCreateSecret(config.dataDir, config.secret));
+  const workshops = new WorkshopService({
+    store,
+    tokens,
+    participantTokenTtlSeconds: config.participantTokenTtlSeconds,
+    facilitatorTokenTtlSeconds: config.facilitatorTokenTtlSeconds
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = createHttpServer(app);
+
+  let io: ControlServer | undefined;
+  const rooms = new RoomRegistry({
+    store,
+    logger,
+    saveQuietMs: config.saveQuietMs,
+    saveMaxMs: config.saveMaxMs,
+    idleUnloadMs: config.roomIdleUnloadMs,
+    encodeUpdate: encodeUpdateMessage,
+    encodeAwareness: encodeAwarenessMessage,
+    onOccupancyChange: (workshopId) => {
+      if (io) void publishCounts(io, rooms, workshopId);
+    }
+  });
+  io = createControlServer(httpServer, { workshops, rooms, logger });
+  const yjs = new YjsEndpoint({ rooms, workshops, logger });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (yjs.handles(req)) yjs.upgrade(req, socket, head);
+  });
+
+  app.use('/api', apiRouter({ workshops, version: deps.version ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
+  app.use(await loadWebApp(config.webBuildDir, logger));
+  app.use(jsonErrors(logger));
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      io.emit('server:restarting', { message: 'The server is restarting; you will be reconnected.' });
+      yjs.closeAll();
+      io.disconnectSockets(true);
+      await rooms.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await stopped;
+      await store.close();
+    })();
+    return closing;
+  };
+
+  const listen = (port: number, host: string) =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, host, () => {
+        httpServer.off('error', reject);
+        resolve(httpServer.address() as AddressInfo);
+      });
+    });
+
+  return { httpServer, io, rooms, store, listen, close };
+}

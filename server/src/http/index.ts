@@ -1,0 +1,2 @@
+export { apiRouter } from './api-router.js';
+export { apiNotFound, jsonErrors } from './error-handling.js';

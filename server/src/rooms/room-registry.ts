@@ -1,0 +1,146 @@
+import type { Awareness } from 'y-protocols/awareness';
+import { Room, type RoomPeer } from './room.js';
+import type { WorkshopStore } from '../store/types.js';
+import type { Logger } from '../logger.js';
+
+export interface RoomRegistryOptions {
+  store: WorkshopStore;
+  logger: Logger;
+  saveQuietMs: number;
+  saveMaxMs: number;
+  /** How long an empty room stays loaded before it is unloaded. */
+  idleUnloadMs: number;
+  encodeUpdate: (update: Uint8Array) => Uint8Array;
+  encodeAwareness: (awareness: Awareness, clients: number[]) => Uint8Array;
+  /** Called whenever a room's peers change, e.g. to publish head-counts. */
+  onOccupancyChange?: (workshopId: string) => void;
+}
+
+/**
+ * The rooms loaded in this process. A room is loaded from the store before any peer
+ * syncs, saved when its last peer leaves, and unloaded after a quiet grace period.
+ */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Promise<Room>>();
+  readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  readonly #options: RoomRegistryOptions;
+  #closing = false;
+
+  constructor(options: RoomRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Joins a peer to a room, loading the room first if needed. Rejects when it cannot load. */
+  async join(workshopId: string, roomId: string, peer: RoomPeer): Promise<Room> {
+    if (this.#closing) throw new Error('the server is shutting down');
+    const room = await this.#load(workshopId, roomId);
+    const idle = this.#idleTimers.get(room.name);
+    if (idle) {
+      clearTimeout(idle);
+      this.#idleTimers.delete(room.name);
+    }
+    room.addPeer(peer);
+    this.#options.onOccupancyChange?.(workshopId);
+    return room;
+  }
+
+  /** Removes a peer; an empty room is saved now and unloaded after the grace period. */
+  leave(room: Room, peer: RoomPeer): void {
+    room.removePeer(peer);
+    this.#options.onOccupancyChange?.(room.workshopId);
+    if (room.peers.size > 0 || this.#closing) return;
+    room.flush().catch((error) => this.#options.logger.error(`saving room ${room.name} failed`, error));
+    this.#idleTimers.set(
+      room.name,
+      setTimeout(() => void this.#unloadIfIdle(room), this.#options.idleUnloadMs)
+    );
+  }
+
+  /** The room if it is loaded (or loading) now. */
+  loaded(workshopId: string, roomId: string): Promise<Room> | undefined {
+    return this.#rooms.get(`${workshopId}/${roomId}`);
+  }
+
+  /** How many rooms are in memory. */
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  /** Head-count of participants per loaded room of a workshop. */
+  async participantCounts(workshopId: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const [name, pending] of this.#rooms) {
+      if (!name.startsWith(`${workshopId}/`)) continue;
+      const room = await pending.catch(() => null);
+      if (room) counts[room.roomId] = room.participantCount();
+    }
+    return counts;
+  }
+
+  /** Saves every loaded room that has unsaved changes. */
+  async flushAll(): Promise<void> {
+    const rooms = await Promise.all([...this.#rooms.values()].map((p) => p.catch(() => null)));
+    const results = await Promise.allSettled(rooms.map((room) => room?.flush()));
+    for (const result of results) {
+      if (result.status === 'rejected') this.#options.logger.error('saving a room failed', result.reason);
+    }
+  }
+
+  /** Saves and unloads everything; no room loads afterwards. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
+    this.#idleTimers.clear();
+    await this.flushAll();
+    for (const pending of this.#rooms.values()) (await pending.catch(() => null))?.destroy();
+    this.#rooms.clear();
+  }
+
+  #load(workshopId: string, roomId: string): Promise<Room> {
+    const name = `${workshopId}/${roomId}`;
+    let pending = this.#rooms.get(name);
+    if (!pending) {
+      pending = this.#create(workshopId, roomId);
+      this.#rooms.set(name, pending);
+      // A room that failed to load is forgotten, so a later attempt tries again; it is never saved.
+      pending.catch((error) => {
+        this.#options.logger.error(`loading room ${name} failed`, error);
+        if (this.#rooms.get(name) === pending) this.#rooms.delete(name);
+      });
+    }
+    return pending;
+  }
+
+  async #create(workshopId: string, roomId: string): Promise<Room> {
+    const { store, logger, saveQuietMs, saveMaxMs, encodeUpdate, encodeAwareness } = this.#options;
+    const saved = await store.loadRoom(workshopId, roomId);
+    const room = new Room({
+      workshopId,
+      roomId,
+      save: (snapshot) => store.saveRoom(workshopId, roomId, snapshot),
+      saveQuietMs,
+      saveMaxMs,
+      logger,
+      encodeUpdate,
+      encodeAwareness
+    });
+    if (saved) room.load(saved);
+    return room;
+  }
+
+  async #unloadIfIdle(room: Room): Promise<void> {
+    this.#idleTimers.delete(room.name);
+    if (room.peers.size > 0 || this.#rooms.get(room.name) === undefined) return;
+    try {
+      await room.flush();
+    } catch (error) {
+      // Keep it in memory rather than lose edits; try again after another grace period.
+      this.#options.logger.error(`saving idle room ${room.name} failed; keeping it loaded`, error);
+      this.#idleTimers.set(room.name, setTimeout(() => void this.#unloadIfIdle(room), this.#options.idleUnloadMs));
+      return;
+    }
+    if (room.peers.size > 0) return;
+    this.#rooms.delete(room.name);
+    room.destroy();
+  }
+}

@@ -1,0 +1,130 @@
+import * as Y from 'yjs';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import { readCards, roomDocName } from '@goldthread/shared';
+import { SaveScheduler } from './save-scheduler.js';
+import type { RoomSnapshot } from '../store/types.js';
+import type { Logger } from '../logger.js';
+
+/** A connected client of a room, as the room sees it. */
+export interface RoomPeer {
+  readonly participantId: string | null;
+  send(message: Uint8Array): void;
+}
+
+/** Origin of the saved state applied when a room loads: already saved, so not a change. */
+const LOAD_ORIGIN = Symbol('goldthread-load');
+
+export interface RoomOptions {
+  workshopId: string;
+  roomId: string;
+  save: (snapshot: RoomSnapshot) => Promise<void>;
+  saveQuietMs: number;
+  saveMaxMs: number;
+  logger: Logger;
+  /** Encodes a document update as a wire message (kept out of the room so it stays protocol-free). */
+  encodeUpdate: (update: Uint8Array) => Uint8Array;
+  encodeAwareness: (awareness: Awareness, clients: number[]) => Uint8Array;
+}
+
+/**
+ * One room's live Yjs document: its peers, its awareness, and the saving of its state.
+ * Updates from one peer reach every other peer; the room saves itself after changes.
+ */
+export class Room {
+  readonly workshopId: string;
+  readonly roomId: string;
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  /** Each peer, with the awareness client ids it has published. */
+  readonly peers = new Map<RoomPeer, Set<number>>();
+  readonly #scheduler: SaveScheduler;
+  readonly #options: RoomOptions;
+
+  constructor(options: RoomOptions) {
+    this.#options = options;
+    this.workshopId = options.workshopId;
+    this.roomId = options.roomId;
+    this.awareness = new Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.#scheduler = new SaveScheduler(() => this.#save(), {
+      quietMs: options.saveQuietMs,
+      maxMs: options.saveMaxMs,
+      onError: (error) => options.logger.error(`saving room ${this.name} failed; will retry on the next change`, error)
+    });
+    this.doc.on('update', this.#onUpdate);
+    this.awareness.on('update', this.#onAwareness);
+  }
+
+  get name(): string {
+    return roomDocName(this.workshopId, this.roomId);
+  }
+
+  /** Applies the saved state before any peer syncs; it does not count as an unsaved change. */
+  load(snapshot: RoomSnapshot): void {
+    Y.applyUpdate(this.doc, snapshot.update, LOAD_ORIGIN);
+  }
+
+  addPeer(peer: RoomPeer): void {
+    this.peers.set(peer, new Set());
+  }
+
+  /** Removes a peer and the presence it published. */
+  removePeer(peer: RoomPeer): void {
+    const clients = this.peers.get(peer);
+    this.peers.delete(peer);
+    if (clients && clients.size > 0) removeAwarenessStates(this.awareness, [...clients], null);
+  }
+
+  /** Distinct participants connected now. */
+  participantCount(): number {
+    const ids = new Set<string>();
+    for (const peer of this.peers.keys()) if (peer.participantId) ids.add(peer.participantId);
+    return ids.size;
+  }
+
+  get hasUnsavedChanges(): boolean {
+    return this.#scheduler.dirty;
+  }
+
+  /** Saves now if anything changed since the last save. */
+  flush(): Promise<void> {
+    return this.#scheduler.flush();
+  }
+
+  destroy(): void {
+    this.#scheduler.cancel();
+    this.doc.off('update', this.#onUpdate);
+    this.awareness.off('update', this.#onAwareness);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  readonly #onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === LOAD_ORIGIN) return;
+    const message = this.#options.encodeUpdate(update);
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+    this.#scheduler.changed();
+  };
+
+  readonly #onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown
+  ) => {
+    const changed = [...added, ...updated, ...removed];
+    const owned = this.peers.get(origin as RoomPeer);
+    if (owned) {
+      for (const id of added) owned.add(id);
+      for (const id of removed) owned.delete(id);
+    }
+    const message = this.#options.encodeAwareness(this.awareness, changed);
+    for (const peer of this.peers.keys()) peer.send(message);
+  };
+
+  async #save(): Promise<void> {
+    await this.#options.save({
+      savedAt: Date.now(),
+      update: Y.encodeStateAsUpdate(this.doc),
+      cards: readCards(this.doc)
+    });
+  }
+}

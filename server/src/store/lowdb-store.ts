@@ -1,0 +1,170 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { isId } from '@goldthread/shared';
+import { AtomicJsonFile } from './atomic-json-file.js';
+import type {
+  BrokenWorkshopFile,
+  RoomSnapshot,
+  StoredParticipant,
+  StoredWorkshop,
+  WorkshopStore
+} from './types.js';
+import type { CardView } from '@goldthread/shared';
+
+/** The on-disk shape of `<dataDir>/workshops/<id>.json`. */
+interface WorkshopFile {
+  format: 'goldthread-workshop';
+  version: 1;
+  workshop: StoredWorkshop;
+  participants: StoredParticipant[];
+  rooms: Record<string, { savedAt: number; update: string; cards: CardView[] }>;
+}
+
+function isWorkshopFile(value: unknown): value is WorkshopFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const file = value as Partial<WorkshopFile>;
+  const workshop = file.workshop as Partial<StoredWorkshop> | undefined;
+  return (
+    file.format === 'goldthread-workshop' &&
+    file.version === 1 &&
+    typeof workshop === 'object' &&
+    typeof workshop.id === 'string' &&
+    typeof workshop.joinCode === 'string' &&
+    Array.isArray(workshop.rooms) &&
+    Array.isArray(workshop.boards) &&
+    Array.isArray(file.participants) &&
+    typeof file.rooms === 'object' &&
+    file.rooms !== null
+  );
+}
+
+/**
+ * lowdb-backed store: one JSON file per workshop, so a write touches only its own workshop.
+ * Workshop metadata is indexed in memory at open; room snapshots are read when a room loads.
+ */
+export class LowdbWorkshopStore implements WorkshopStore {
+  readonly #dir: string;
+  readonly #workshops = new Map<string, StoredWorkshop>();
+  readonly #byJoinCode = new Map<string, string>();
+  readonly #broken = new Map<string, BrokenWorkshopFile>();
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(dataDir: string) {
+    this.#dir = path.join(dataDir, 'workshops');
+  }
+
+  async open() {
+    await mkdir(this.#dir, { recursive: true });
+    const names = (await readdir(this.#dir)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
+    for (const name of names) {
+      const workshopId = name.slice(0, -'.json'.length);
+      const file = path.join(this.#dir, name);
+      try {
+        const data = await new AtomicJsonFile<unknown>(file).read();
+        if (!isWorkshopFile(data) || data.workshop.id !== workshopId) {
+          throw new Error(`${file} is not a Goldthread workshop file`);
+        }
+        this.#index(data.workshop);
+      } catch (error) {
+        this.#broken.set(workshopId, { workshopId, file, problem: (error as Error).message });
+      }
+    }
+    return { workshops: this.#workshops.size, broken: [...this.#broken.values()] };
+  }
+
+  async create(workshop: StoredWorkshop) {
+    if (!isId(workshop.id)) throw new Error(`invalid workshop id ${workshop.id}`);
+    const file: WorkshopFile = { format: 'goldthread-workshop', version: 1, workshop, participants: [], rooms: {} };
+    await this.#withFile(workshop.id, async (db) => {
+      db.data = file;
+      await db.write();
+    });
+    this.#index(workshop);
+  }
+
+  get(workshopId: string) {
+    return this.#workshops.get(workshopId);
+  }
+
+  findByJoinCode(joinCode: string) {
+    const id = this.#byJoinCode.get(joinCode);
+    return id === undefined ? undefined : this.#workshops.get(id);
+  }
+
+  brokenReason(workshopId: string) {
+    return this.#broken.get(workshopId)?.problem ?? null;
+  }
+
+  async addParticipant(workshopId: string, participant: StoredParticipant) {
+    await this.#update(workshopId, (data) => {
+      data.participants.push(participant);
+    });
+  }
+
+  async participants(workshopId: string) {
+    return this.#withFile(workshopId, async (db) => (await this.#read(db, workshopId)).participants);
+  }
+
+  async loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null> {
+    return this.#withFile(workshopId, async (db) => {
+      const saved = (await this.#read(db, workshopId)).rooms[roomId];
+      if (!saved) return null;
+      return { savedAt: saved.savedAt, cards: saved.cards, update: new Uint8Array(Buffer.from(saved.update, 'base64')) };
+    });
+  }
+
+  async saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot) {
+    await this.#update(workshopId, (data) => {
+      data.rooms[roomId] = {
+        savedAt: snapshot.savedAt,
+        update: Buffer.from(snapshot.update).toString('base64'),
+        cards: snapshot.cards
+      };
+    });
+  }
+
+  async close() {
+    await Promise.all([...this.#locks.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  #index(workshop: StoredWorkshop) {
+    this.#workshops.set(workshop.id, workshop);
+    this.#byJoinCode.set(workshop.joinCode, workshop.id);
+  }
+
+  #fileOf(workshopId: string) {
+    return path.join(this.#dir, `${workshopId}.json`);
+  }
+
+  async #read(db: Low<WorkshopFile>, workshopId: string): Promise<WorkshopFile> {
+    const broken = this.#broken.get(workshopId);
+    if (broken) throw new Error(`workshop ${workshopId} cannot be used: ${broken.problem}`);
+    await db.read();
+    if (!db.data || !isWorkshopFile(db.data)) {
+      const problem = `${this.#fileOf(workshopId)} is missing or not a Goldthread workshop file`;
+      this.#broken.set(workshopId, { workshopId, file: this.#fileOf(workshopId), problem });
+      throw new Error(problem);
+    }
+    return db.data;
+  }
+
+  async #update(workshopId: string, change: (data: WorkshopFile) => void) {
+    await this.#withFile(workshopId, async (db) => {
+      change(await this.#read(db, workshopId));
+      await db.write();
+    });
+  }
+
+  /** Runs read-modify-write cycles on one workshop's file one at a time. */
+  #withFile<T>(workshopId: string, work: (db: Low<WorkshopFile>) => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(workshopId) ?? Promise.resolve();
+    const db = new Low<WorkshopFile>(new AtomicJsonFile<WorkshopFile>(this.#fileOf(workshopId)), null as never);
+    const run = previous.catch(() => undefined).then(() => work(db));
+    this.#locks.set(workshopId, run);
+    void run.finally(() => {
+      if (this.#locks.get(workshopId) === run) this.#locks.delete(workshopId);
+    }).catch(() => undefined);
+    return run;
+  }
+}

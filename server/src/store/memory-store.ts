@@ -1,0 +1,55 @@
+import type { RoomSnapshot, StoredParticipant, StoredWorkshop, WorkshopStore } from './types.js';
+
+/** In-memory twin of the lowdb store, for tests and throwaway servers. */
+export class MemoryWorkshopStore implements WorkshopStore {
+  readonly #workshops = new Map<string, StoredWorkshop>();
+  readonly #participants = new Map<string, StoredParticipant[]>();
+  readonly #rooms = new Map<string, RoomSnapshot>();
+
+  async open() {
+    return { workshops: this.#workshops.size, broken: [] };
+  }
+
+  async create(workshop: StoredWorkshop) {
+    this.#workshops.set(workshop.id, structuredClone(workshop));
+    this.#participants.set(workshop.id, []);
+  }
+
+  get(workshopId: string) {
+    return this.#workshops.get(workshopId);
+  }
+
+  findByJoinCode(joinCode: string) {
+    return [...this.#workshops.values()].find((w) => w.joinCode === joinCode);
+  }
+
+  brokenReason() {
+    return null;
+  }
+
+  async addParticipant(workshopId: string, participant: StoredParticipant) {
+    this.#participantsOf(workshopId).push({ ...participant });
+  }
+
+  async participants(workshopId: string) {
+    return this.#participantsOf(workshopId).map((p) => ({ ...p }));
+  }
+
+  async loadRoom(workshopId: string, roomId: string) {
+    const saved = this.#rooms.get(`${workshopId}/${roomId}`);
+    return saved ? structuredClone(saved) : null;
+  }
+
+  async saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot) {
+    if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
+    this.#rooms.set(`${workshopId}/${roomId}`, structuredClone(snapshot));
+  }
+
+  async close() {}
+
+  #participantsOf(workshopId: string) {
+    const list = this.#participants.get(workshopId);
+    if (!list) throw new Error(`no workshop ${workshopId}`);
+    return list;
+  }
+}

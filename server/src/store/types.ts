@@ -1,0 +1,55 @@
+import type { Board, CardView, Room } from '@goldthread/shared';
+
+/** A workshop as the server keeps it. The facilitator key is only ever stored hashed. */
+export interface StoredWorkshop {
+  id: string;
+  title: string;
+  joinCode: string;
+  facilitatorKeyHash: string;
+  createdAt: number;
+  rooms: Room[];
+  boards: Board[];
+}
+
+/** Someone who joined, for attendance and room balancing. */
+export interface StoredParticipant {
+  id: string;
+  name: string;
+  roomId: string;
+  joinedAt: number;
+}
+
+/** The saved state of one room: the encoded Yjs document plus a readable copy of its cards. */
+export interface RoomSnapshot {
+  savedAt: number;
+  /** `Y.encodeStateAsUpdate(doc)`, base64 in the file. */
+  update: Uint8Array;
+  cards: CardView[];
+}
+
+/** A workshop file that could not be read; it is never overwritten. */
+export interface BrokenWorkshopFile {
+  workshopId: string;
+  file: string;
+  problem: string;
+}
+
+/**
+ * Where workshops and their room snapshots live. The lowdb store and the in-memory
+ * twin both pass the same contract tests.
+ */
+export interface WorkshopStore {
+  /** Reads what exists; reports files it could not read instead of failing. */
+  open(): Promise<{ workshops: number; broken: BrokenWorkshopFile[] }>;
+  create(workshop: StoredWorkshop): Promise<void>;
+  get(workshopId: string): StoredWorkshop | undefined;
+  findByJoinCode(joinCode: string): StoredWorkshop | undefined;
+  /** Why a workshop cannot be served (its file is broken), or null. */
+  brokenReason(workshopId: string): string | null;
+  addParticipant(workshopId: string, participant: StoredParticipant): Promise<void>;
+  participants(workshopId: string): Promise<StoredParticipant[]>;
+  /** The latest saved state of a room, or null for a room never saved. */
+  loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null>;
+  saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot): Promise<void>;
+  close(): Promise<void>;
+}

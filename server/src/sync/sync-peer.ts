@@ -1,0 +1,123 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES, errorBody, type ErrorCode } from '@goldthread/shared';
+import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
+import type { Room, RoomPeer } from '../rooms/room.js';
+
+/** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
+class ProtocolViolation extends Error {}
+
+/**
+ * One y-websocket connection. Messages that arrive before the room has loaded are queued
+ * and handled, in order, once it has. Read-only peers may sync down but their writes are dropped.
+ */
+export class SyncPeer implements RoomPeer {
+  readonly participantId: string | null;
+  readonly readOnly: boolean;
+  readonly #socket: WebSocket;
+  #room: Room | null = null;
+  #queue: Uint8Array[] | null = [];
+  #closed = false;
+
+  constructor(socket: WebSocket, options: { participantId: string | null; readOnly: boolean }) {
+    this.#socket = socket;
+    this.participantId = options.participantId;
+    this.readOnly = options.readOnly;
+  }
+
+  /** Receives a raw websocket message. */
+  receive(data: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#queue) {
+      this.#queue.push(data);
+      return;
+    }
+    this.#handle(data);
+  }
+
+  /** The room has loaded: greet the client, then replay what it sent meanwhile. */
+  attach(room: Room): void {
+    this.#room = room;
+    this.send(encodeSyncStep1(room.doc));
+    const present = [...room.awareness.getStates().keys()];
+    if (present.length > 0) this.send(encodeAwarenessMessage(room.awareness, present));
+    const queued = this.#queue ?? [];
+    this.#queue = null;
+    for (const data of queued) {
+      if (this.#closed) break;
+      this.#handle(data);
+    }
+  }
+
+  send(message: Uint8Array): void {
+    if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#socket.send(message, (error) => {
+      if (error) this.close(CLOSE_CODES.serverRestarting, 'unavailable', 'The connection failed; reconnecting.');
+    });
+  }
+
+  /** Closes with a named code and a short JSON error as the reason. */
+  close(code: number, errorCode: ErrorCode, message: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = null;
+    // A close reason is limited to 123 bytes.
+    let reason = JSON.stringify(errorBody(errorCode, message));
+    if (Buffer.byteLength(reason) > 123) reason = JSON.stringify(errorBody(errorCode, message.slice(0, 60)));
+    this.#socket.close(code, reason);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #handle(data: Uint8Array): void {
+    const room = this.#room;
+    if (!room) return;
+    try {
+      const reply = this.#dispatch(room, data);
+      if (reply) this.send(reply);
+    } catch (error) {
+      const detail = error instanceof ProtocolViolation ? error.message : 'The message could not be decoded.';
+      this.close(CLOSE_CODES.badMessage, 'bad_request', detail);
+    }
+  }
+
+  #dispatch(room: Room, data: Uint8Array): Uint8Array | null {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MESSAGE.sync: {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MESSAGE.sync);
+        const subType = decoding.readVarUint(decoder);
+        if (subType === syncProtocol.messageYjsSyncStep1) {
+          syncProtocol.readSyncStep1(decoder, encoder, room.doc);
+        } else if (subType === syncProtocol.messageYjsSyncStep2 || subType === syncProtocol.messageYjsUpdate) {
+          // Read-only connections may only read: their writes are dropped, unseen by anyone.
+          const update = decoding.readVarUint8Array(decoder);
+          if (!this.readOnly) Y.applyUpdate(room.doc, update, this);
+        } else {
+          throw new ProtocolViolation(`Unknown sync message type ${subType}.`);
+        }
+        return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
+      }
+      case MESSAGE.awareness: {
+        const update = decoding.readVarUint8Array(decoder);
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
+        return null;
+      }
+      case MESSAGE.queryAwareness:
+        return encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]);
+      case MESSAGE.auth:
+        // Authentication happens at the upgrade; the stock client never sends this.
+        return null;
+      default:
+        throw new ProtocolViolation(`Unknown message type ${type}.`);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CLOSE_CODES,
+  LIMITS,
+  YJS_PATH,
+  errorBody,
+  parseRoomDocName,
+  type ErrorCode
+} from '@goldthread/shared';
+import { SyncPeer } from './sync-peer.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { TokenClaims } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+
+export interface YjsEndpointOptions {
+  rooms: RoomRegistry;
+  workshops: WorkshopService;
+  logger: Logger;
+  /** How often dead connections (a laptop that lost Wi-Fi) are detected and dropped. */
+  heartbeatMs?: number;
+}
+
+interface Admission {
+  workshopId: string;
+  roomId: string;
+  claims: TokenClaims;
+}
+
+interface Refusal {
+  status: number;
+  error: ErrorCode;
+  message: string;
+}
+
+/**
+ * The y-websocket endpoint at `/yjs/<workshopId>/<roomId>?token=...`. The token is checked
+ * before the upgrade completes; refused upgrades get an HTTP error with a JSON body.
+ */
+export class YjsEndpoint {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.yjsMessageBytes });
+  readonly #options: YjsEndpointOptions;
+  readonly #peers = new Map<WebSocket, SyncPeer>();
+  readonly #alive = new WeakSet<WebSocket>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(options: YjsEndpointOptions) {
+    this.#options = options;
+    this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs ?? 30_000);
+    this.#heartbeat.unref();
+  }
+
+  /** True when an upgrade request is for this endpoint. */
+  handles(req: IncomingMessage): boolean {
+    const url = req.url ?? '';
+    return url === YJS_PATH || url.startsWith(`${YJS_PATH}/`) || url.startsWith(`${YJS_PATH}?`);
+  }
+
+  /** Authenticates and completes (or refuses) an upgrade. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    let admission: Admission | Refusal;
+    try {
+      admission = this.#admit(req);
+    } catch (error) {
+      this.#options.logger.error('checking a yjs upgrade failed', error);
+      refuseUpgrade(socket, 503, 'unavailable', 'The server could not check this connection.');
+      return;
+    }
+    if ('error' in admission) {
+      refuseUpgrade(socket, admission.status, admission.error, admission.message);
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, admission));
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Closes every connection telling clients the server is restarting (they reconnect by themselves). */
+  closeAll(): void {
+    clearInterval(this.#heartbeat);
+    for (const peer of this.#peers.values()) {
+      peer.close(CLOSE_CODES.serverRestarting, 'unavailable', 'The server is restarting; reconnecting shortly.');
+    }
+    this.#wss.close();
+  }
+
+  /** Decides whether an upgrade may proceed, from its path and token. */
+  #admit(req: IncomingMessage): Admission | Refusal {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
+    const target = parseRoomDocName(docName);
+    if (!target) return { status: 404, error: 'not_found', message: 'Documents are named <workshopId>/<roomId>.' };
+    const claims = this.#options.workshops.verifyToken(url.searchParams.get('token'));
+    if (!claims) return { status: 401, error: 'unauthorized', message: 'A valid token is required.' };
+    if (claims.workshopId !== target.workshopId) {
+      return { status: 403, error: 'forbidden', message: 'That token is for another workshop.' };
+    }
+    const workshop = this.#options.workshops.require(target.workshopId);
+    if (!workshop.rooms.some((room) => room.id === target.roomId)) {
+      return { status: 404, error: 'not_found', message: 'That room is not part of this workshop.' };
+    }
+    if (claims.role === 'participant' && claims.roomId !== target.roomId) {
+      return { status: 403, error: 'forbidden', message: 'Participants may open only their own room.' };
+    }
+    return { ...target, claims };
+  }
+
+  #connect(ws: WebSocket, admission: Admission): void {
+    const { rooms, logger } = this.#options;
+    const peer = new SyncPeer(ws, { participantId: admission.claims.participantId ?? null, readOnly: false });
+    this.#peers.set(ws, peer);
+    this.#alive.add(ws);
+    ws.binaryType = 'nodebuffer';
+    ws.on('pong', () => this.#alive.add(ws));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        peer.close(CLOSE_CODES.badMessage, 'bad_request', 'Only binary Yjs messages are accepted.');
+        return;
+      }
+      peer.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    ws.on('error', (error) => logger.warn('yjs connection error', error.message));
+
+    const joined = rooms.join(admission.workshopId, admission.roomId, peer);
+    ws.on('close', () => {
+      this.#peers.delete(ws);
+      joined.then((room) => rooms.leave(room, peer)).catch(() => undefined);
+    });
+    joined.then(
+      (room) => peer.attach(room),
+      () => peer.close(CLOSE_CODES.unavailable, 'unavailable', 'This room cannot be opened right now.')
+    );
+  }
+
+  #checkAlive(): void {
+    for (const ws of this.#peers.keys()) {
+      if (!this.#alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.#alive.delete(ws);
+      ws.ping();
+    }
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
+  const statusText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body
+  );
+}

@@ -1,0 +1,190 @@
+import {
+  DEFAULT_BOARDS,
+  DEFAULT_ROOM_NAMES,
+  createWorkshopRequest,
+  joinRequest,
+  newId,
+  normaliseJoinCode,
+  type CreateWorkshopResponse,
+  type FacilitatorWorkshopView,
+  type JoinLookupResponse,
+  type JoinResponse,
+  type WorkshopView
+} from '@goldthread/shared';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import {
+  facilitatorKeyMatches,
+  hashFacilitatorKey,
+  newFacilitatorKey,
+  newJoinCode,
+  type TokenClaims,
+  type TokenSigner
+} from '../auth/tokens.js';
+import type { StoredWorkshop, WorkshopStore } from '../store/types.js';
+
+export interface WorkshopServiceOptions {
+  store: WorkshopStore;
+  tokens: TokenSigner;
+  participantTokenTtlSeconds: number;
+  facilitatorTokenTtlSeconds: number;
+}
+
+/** Validates a body against a schema, turning the first problem into a readable AppError. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const message = issue?.code === 'invalid_type' && issue.path.length > 0 && issue.input === undefined
+    ? `${issue.path.join('.')} is required`
+    : `${where}${issue?.message ?? 'invalid request'}`;
+  throw new AppError('validation_failed', message);
+}
+
+/** Creating, finding and joining workshops; the only place that issues tokens. */
+export class WorkshopService {
+  readonly #store: WorkshopStore;
+  readonly #tokens: TokenSigner;
+  readonly #options: WorkshopServiceOptions;
+
+  constructor(options: WorkshopServiceOptions) {
+    this.#store = options.store;
+    this.#tokens = options.tokens;
+    this.#options = options;
+  }
+
+  /** Creates a workshop from a request body; the facilitator key is returned once. */
+  async create(body: unknown): Promise<CreateWorkshopResponse> {
+    const request = parseBody(createWorkshopRequest, body);
+    const facilitatorKey = newFacilitatorKey();
+    const rooms = (request.rooms ?? DEFAULT_ROOM_NAMES).map((name) => ({ id: newId(10), name }));
+    assertUnique(rooms.map((room) => room.name), 'room names');
+    const boards = (request.boards ?? DEFAULT_BOARDS).map((board) => ({ id: newId(10), ...board }));
+    assertUnique(boards.map((board) => board.title), 'board titles');
+    const workshop: StoredWorkshop = {
+      id: newId(12),
+      title: request.title,
+      joinCode: this.#uniqueJoinCode(),
+      facilitatorKeyHash: hashFacilitatorKey(facilitatorKey),
+      createdAt: Date.now(),
+      rooms,
+      boards
+    };
+    await this.#store.create(workshop);
+    return { id: workshop.id, title: workshop.title, joinCode: workshop.joinCode, facilitatorKey, rooms, boards };
+  }
+
+  /** What someone holding a join code may see before joining. */
+  lookup(code: string): JoinLookupResponse {
+    const workshop = this.#byCode(code);
+    return { workshopId: workshop.id, title: workshop.title, rooms: workshop.rooms };
+  }
+
+  /** Admits a participant to a room (the emptiest, when they do not choose) and issues their token. */
+  async join(body: unknown): Promise<JoinResponse> {
+    const request = parseBody(joinRequest, body);
+    const workshop = this.#byCode(request.code);
+    let roomId = request.roomId;
+    if (roomId !== undefined) {
+      if (!workshop.rooms.some((room) => room.id === roomId)) {
+        throw new AppError('not_found', 'That room is not part of this workshop.');
+      }
+    } else {
+      roomId = await this.#emptiestRoom(workshop);
+    }
+    const participantId = newId(12);
+    await this.#store.addParticipant(workshop.id, { id: participantId, name: request.name, roomId, joinedAt: Date.now() });
+    const token = this.#tokens.sign(
+      { role: 'participant', workshopId: workshop.id, roomId, participantId, name: request.name },
+      this.#options.participantTokenTtlSeconds
+    );
+    return { workshopId: workshop.id, roomId, participantId, token };
+  }
+
+  /** Exchanges the facilitator key for a facilitator session token. */
+  facilitatorSession(workshopId: string, key: string | null): { token: string; workshop: FacilitatorWorkshopView } {
+    const workshop = this.require(workshopId);
+    if (!key) throw new AppError('unauthorized', 'The facilitator key is required.');
+    if (!facilitatorKeyMatches(key, workshop.facilitatorKeyHash)) {
+      throw new AppError('forbidden', 'That facilitator key does not open this workshop.');
+    }
+    const token = this.#tokens.sign({ role: 'facilitator', workshopId }, this.#options.facilitatorTokenTtlSeconds);
+    return { token, workshop: facilitatorView(workshop) };
+  }
+
+  /** Checks a bearer token for a workshop; returns its claims. */
+  authorise(workshopId: string, token: string | null): TokenClaims {
+    this.require(workshopId);
+    if (!token) throw new AppError('unauthorized', 'A token is required.');
+    const claims = this.#tokens.verify(token);
+    if (!claims) throw new AppError('unauthorized', 'That token is not valid or has expired.');
+    if (claims.workshopId !== workshopId) throw new AppError('forbidden', 'That token is for another workshop.');
+    return claims;
+  }
+
+  /** Verifies a token on its own (for sockets), returning null when it is not valid. */
+  verifyToken(token: unknown): TokenClaims | null {
+    const claims = this.#tokens.verify(token);
+    if (!claims) return null;
+    const workshop = this.#store.get(claims.workshopId);
+    if (!workshop || this.#store.brokenReason(claims.workshopId)) return null;
+    if (claims.roomId !== undefined && !workshop.rooms.some((room) => room.id === claims.roomId)) return null;
+    return claims;
+  }
+
+  /** The workshop as the holder of these claims may see it. */
+  viewFor(claims: Pick<TokenClaims, 'role' | 'workshopId'>): WorkshopView | FacilitatorWorkshopView {
+    const workshop = this.require(claims.workshopId);
+    return claims.role === 'facilitator' ? facilitatorView(workshop) : publicView(workshop);
+  }
+
+  /** The stored workshop, or a not_found / unavailable AppError. */
+  require(workshopId: string): StoredWorkshop {
+    const broken = this.#store.brokenReason(workshopId);
+    if (broken) throw new AppError('unavailable', 'This workshop cannot be opened right now; the server log names the problem.');
+    const workshop = this.#store.get(workshopId);
+    if (!workshop) throw new AppError('not_found', 'No workshop has that id.');
+    return workshop;
+  }
+
+  #byCode(code: string): StoredWorkshop {
+    const workshop = this.#store.findByJoinCode(normaliseJoinCode(code));
+    if (!workshop) throw new AppError('not_found', 'No workshop has that join code. Check it with your facilitator.');
+    return workshop;
+  }
+
+  #uniqueJoinCode(): string {
+    for (;;) {
+      const code = newJoinCode();
+      if (!this.#store.findByJoinCode(code)) return code;
+    }
+  }
+
+  async #emptiestRoom(workshop: StoredWorkshop): Promise<string> {
+    const counts = new Map(workshop.rooms.map((room) => [room.id, 0]));
+    for (const p of await this.#store.participants(workshop.id)) {
+      counts.set(p.roomId, (counts.get(p.roomId) ?? 0) + 1);
+    }
+    let best = workshop.rooms[0]!.id;
+    for (const room of workshop.rooms) if (counts.get(room.id)! < counts.get(best)!) best = room.id;
+    return best;
+  }
+}
+
+function assertUnique(names: string[], what: string) {
+  const seen = new Set<string>();
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) throw new AppError('validation_failed', `${what} must be different from each other ("${name}" twice)`);
+    seen.add(key);
+  }
+}
+
+function publicView(workshop: StoredWorkshop): WorkshopView {
+  return { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, rooms: workshop.rooms, boards: workshop.boards };
+}
+
+function facilitatorView(workshop: StoredWorkshop): FacilitatorWorkshopView {
+  return { ...publicView(workshop), joinCode: workshop.joinCode };
+}

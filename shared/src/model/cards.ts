@@ -1,0 +1,128 @@
+import * as Y from 'yjs';
+import { isCardColor, DEFAULT_CARD_COLOR, type CardColor } from './defaults.js';
+import { newId } from './ids.js';
+import { LIMITS } from '../protocol/limits.js';
+
+/**
+ * The Yjs model of one room (document `<workshopId>/<roomId>`): a top-level Y.Map named
+ * `cards`, cardId -> Y.Map { boardId, text: Y.Text, authorId, authorName, color, createdAt }.
+ */
+export const CARDS_KEY = 'cards';
+
+export interface NewCard {
+  boardId: string;
+  text: string;
+  authorId: string;
+  authorName: string;
+  color?: string;
+}
+
+/** A card as plain data, read from the document. */
+export interface CardView {
+  id: string;
+  boardId: string;
+  text: string;
+  authorId: string;
+  authorName: string;
+  color: CardColor;
+  createdAt: number;
+}
+
+/** The room's `cards` map. */
+export function cardsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(CARDS_KEY);
+}
+
+/** Adds a card and returns its id. Text is trimmed to the card limit. */
+export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string {
+  const entry = new Y.Map<unknown>();
+  doc.transact(() => {
+    entry.set('boardId', card.boardId);
+    entry.set('text', new Y.Text(card.text.slice(0, LIMITS.cardText)));
+    entry.set('authorId', card.authorId);
+    entry.set('authorName', card.authorName.trim() || 'Anonymous');
+    entry.set('color', card.color && isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
+    entry.set('createdAt', Date.now());
+    cardsMap(doc).set(id, entry);
+  });
+  return id;
+}
+
+/**
+ * Replaces a card's text with the smallest delete + insert, so concurrent edits by
+ * others outside the changed span survive the merge.
+ */
+export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
+  const text = cardsMap(doc).get(id)?.get('text');
+  if (!(text instanceof Y.Text)) return false;
+  const wanted = next.slice(0, LIMITS.cardText);
+  const current = text.toString();
+  if (current === wanted) return true;
+  let start = 0;
+  while (start < current.length && start < wanted.length && current[start] === wanted[start]) start++;
+  let end = 0;
+  while (
+    end < current.length - start &&
+    end < wanted.length - start &&
+    current[current.length - 1 - end] === wanted[wanted.length - 1 - end]
+  ) {
+    end++;
+  }
+  doc.transact(() => {
+    text.delete(start, current.length - start - end);
+    text.insert(start, wanted.slice(start, wanted.length - end));
+  });
+  return true;
+}
+
+/** Changes a card's colour. */
+export function setCardColor(doc: Y.Doc, id: string, color: string): boolean {
+  const entry = cardsMap(doc).get(id);
+  if (!entry || !isCardColor(color)) return false;
+  entry.set('color', color);
+  return true;
+}
+
+/** Deletes a card. */
+export function deleteCard(doc: Y.Doc, id: string): boolean {
+  const map = cardsMap(doc);
+  if (!map.has(id)) return false;
+  map.delete(id);
+  return true;
+}
+
+/** Reads one card entry, or null when the entry is not a well-formed card. */
+export function readCard(id: string, entry: unknown): CardView | null {
+  if (!(entry instanceof Y.Map)) return null;
+  const boardId = entry.get('boardId');
+  const text = entry.get('text');
+  if (typeof boardId !== 'string') return null;
+  const authorId = entry.get('authorId');
+  const authorName = entry.get('authorName');
+  const color = entry.get('color');
+  const createdAt = entry.get('createdAt');
+  return {
+    id,
+    boardId,
+    text: text instanceof Y.Text ? text.toString() : typeof text === 'string' ? text : '',
+    authorId: typeof authorId === 'string' ? authorId : '',
+    authorName: typeof authorName === 'string' && authorName.trim() ? authorName : 'Anonymous',
+    color: typeof color === 'string' && isCardColor(color) ? color : DEFAULT_CARD_COLOR,
+    createdAt: typeof createdAt === 'number' ? createdAt : 0
+  };
+}
+
+/** Every well-formed card of the room, oldest first; malformed entries are skipped. */
+export function readCards(doc: Y.Doc): CardView[] {
+  const cards: CardView[] = [];
+  cardsMap(doc).forEach((entry, id) => {
+    const card = readCard(id, entry);
+    if (card) cards.push(card);
+  });
+  return cards.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/** The cards of one board, oldest first. */
+export function readBoardCards(doc: Y.Doc, boardId: string): CardView[] {
+  return readCards(doc).filter((card) => card.boardId === boardId);
+}

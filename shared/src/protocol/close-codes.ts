@@ -1,0 +1,22 @@
+/**
+ * Why the server closed a Yjs websocket. 4xxx codes mirror HTTP statuses; the close
+ * reason carries a short `{"error":{"code","message"}}` JSON body.
+ */
+export const CLOSE_CODES = {
+  /** The server is shutting down or restarting; reconnect in a moment. */
+  serverRestarting: 1012,
+  /** A message could not be decoded; nothing was applied. */
+  badMessage: 4400,
+  /** The token is missing, wrong or expired. */
+  unauthorized: 4401,
+  /** The token does not give access to this document. */
+  forbidden: 4403,
+  /** A message or the document grew past a limit. */
+  tooLarge: 4413,
+  /** Too many messages in too short a time. */
+  rateLimited: 4429,
+  /** The room could not be loaded (its file is broken); other rooms are unaffected. */
+  unavailable: 4503
+} as const;
+
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import type { Board, FacilitatorWorkshopView, Room, WorkshopView } from '../model/workshop.js';
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .min(1, { error: `${label} must not be empty` })
+    .max(max, { error: `${label} must be at most ${max} characters` });
+
+/** Body of `POST /api/workshops`. */
+export const createWorkshopRequest = z.object({
+  title: text('title', LIMITS.workshopTitle),
+  rooms: z
+    .array(text('room name', LIMITS.roomName))
+    .min(1, { error: 'a workshop needs at least one room' })
+    .max(LIMITS.roomsPerWorkshop, { error: `at most ${LIMITS.roomsPerWorkshop} rooms` })
+    .optional(),
+  boards: z
+    .array(
+      z.object({
+        kind: z
+          .string({ error: 'board kind must be text' })
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'board kind must be a short name such as "priorities"' })
+          .max(LIMITS.boardKind, { error: `board kind must be at most ${LIMITS.boardKind} characters` }),
+        title: text('board title', LIMITS.boardTitle),
+        prompt: z
+          .string({ error: 'board prompt must be text' })
+          .trim()
+          .max(LIMITS.boardPrompt, { error: `board prompt must be at most ${LIMITS.boardPrompt} characters` })
+          .default('')
+      })
+    )
+    .min(1, { error: 'a workshop needs at least one board' })
+    .max(LIMITS.boardsPerWorkshop, { error: `at most ${LIMITS.boardsPerWorkshop} boards` })
+    .optional()
+});
+export type CreateWorkshopRequest = z.input<typeof createWorkshopRequest>;
+
+/** Reply to `POST /api/workshops`: the facilitator key is shown once and stored only hashed. */
+export interface CreateWorkshopResponse {
+  id: string;
+  title: string;
+  joinCode: string;
+  facilitatorKey: string;
+  rooms: Room[];
+  boards: Board[];
+}
+
+/** Body of `POST /api/join`. */
+export const joinRequest = z.object({
+  code: z
+    .string({ error: 'code must be text' })
+    .trim()
+    .min(1, { error: 'code must not be empty' })
+    .max(LIMITS.joinCode, { error: `code must be at most ${LIMITS.joinCode} characters` }),
+  name: text('name', LIMITS.participantName),
+  roomId: z.string({ error: 'roomId must be text' }).min(1).max(64).optional()
+});
+export type JoinRequest = z.input<typeof joinRequest>;
+
+/** Reply to `POST /api/join`. */
+export interface JoinResponse {
+  workshopId: string;
+  roomId: string;
+  participantId: string;
+  token: string;
+}
+
+/** Reply to `GET /api/join/:code`: enough to pick a room before joining. */
+export interface JoinLookupResponse {
+  workshopId: string;
+  title: string;
+  rooms: Room[];
+}
+
+/** Reply to `GET /api/workshops/:id` (participant) — the facilitator gets joinCode too. */
+export type WorkshopResponse = WorkshopView | FacilitatorWorkshopView;
+
+/** Reply to `POST /api/workshops/:id/facilitator-session` (Bearer facilitatorKey). */
+export interface FacilitatorSessionResponse {
+  token: string;
+  workshop: FacilitatorWorkshopView;
+}
+
+/** Reply to `GET /api/health`. */
+export interface HealthResponse {
+  ok: true;
+  version: string;
+  protocol: number;
+  uptimeSeconds: number;
+}
+
+/** Normalises a join code as typed by a person: case and spaces do not matter. */
+export function normaliseJoinCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toUpperCase();
+}

@@ -1,0 +1,75 @@
+/**
+ * What the browser remembers between visits. localStorage can be missing or refuse writes
+ * (private browsing, locked-down council laptops), so every access falls back to memory for
+ * this tab rather than failing the join.
+ */
+
+/** A participant's admission to one workshop, kept under `goldthread:participant:<workshopId>`. */
+export interface ParticipantSession {
+  token: string;
+  participantId: string;
+  roomId: string;
+  name: string;
+  workshopId: string;
+}
+
+const memory = new Map<string, string>();
+
+function read(key: string): string | null {
+  try {
+    const value = globalThis.localStorage?.getItem(key);
+    if (value !== null && value !== undefined) return value;
+  } catch {
+    // Storage is blocked: use what this tab remembers.
+  }
+  return memory.get(key) ?? null;
+}
+
+function write(key: string, value: string): void {
+  memory.set(key, value);
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // Storage is blocked or full: the in-memory copy still serves this tab.
+  }
+}
+
+const participantKey = (workshopId: string) => `goldthread:participant:${workshopId}`;
+const facilitatorKey = (workshopId: string) => `goldthread:facilitator:${workshopId}`;
+const NAME_KEY = 'goldthread:name';
+
+function isParticipantSession(value: unknown): value is ParticipantSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return ['token', 'participantId', 'roomId', 'name', 'workshopId'].every((field) => typeof v[field] === 'string');
+}
+
+export function saveParticipantSession(session: ParticipantSession): void {
+  write(participantKey(session.workshopId), JSON.stringify(session));
+  write(NAME_KEY, session.name);
+}
+
+/** The stored session for a workshop, or null when there is none or it is unreadable. */
+export function loadParticipantSession(workshopId: string): ParticipantSession | null {
+  const raw = read(participantKey(workshopId));
+  if (!raw) return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return isParticipantSession(parsed) && parsed.workshopId === workshopId ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveFacilitatorKey(workshopId: string, key: string): void {
+  write(facilitatorKey(workshopId), key);
+}
+
+export function loadFacilitatorKey(workshopId: string): string | null {
+  return read(facilitatorKey(workshopId));
+}
+
+/** The name this browser last joined with, to save retyping it. */
+export function recallName(): string {
+  return read(NAME_KEY) ?? '';
+}

@@ -14,6 +14,7 @@ import { YjsEndpoint } from './sync/yjs-endpoint.js';
 import { LowdbWorkshopStore } from './store/lowdb-store.js';
 import type { WorkshopStore } from './store/types.js';
 import { WorkshopService } from './workshops/workshop-service.js';
+import { CardService } from './workshops/card-service.js';
 
 export type { ServerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -84,7 +85,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
   });
 
-  app.use('/api', apiRouter({ workshops, version: deps.version ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
+  const cards = new CardService(workshops, rooms);
+  app.use('/api', apiRouter({ workshops, cards, version: deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
   app.use(await loadWebApp(config.webBuildDir, logger));
   app.use(jsonErrors(logger));
 

@@ -2,9 +2,11 @@ import express, { type Request } from 'express';
 import { LIMITS, PROTOCOL_VERSION, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { CardService } from '../workshops/card-service.js';
 
 export interface ApiRouterDeps {
   workshops: WorkshopService;
+  cards: CardService;
   version: string;
   startedAt: number;
 }
@@ -18,7 +20,7 @@ export function bearer(req: Request): string | null {
 }
 
 /** `/api`: health, workshops, joining. */
-export function apiRouter({ workshops, version, startedAt }: ApiRouterDeps): express.Router {
+export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
 
@@ -43,6 +45,16 @@ export function apiRouter({ workshops, version, startedAt }: ApiRouterDeps): exp
 
   router.post('/workshops/:id/facilitator-session', (req, res) => {
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
+  });
+
+  router.get('/workshops/:id/rooms/:roomId/cards', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.json(await cards.list(claims, req.params.id, req.params.roomId));
+  });
+
+  router.post('/workshops/:id/rooms/:roomId/cards', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.status(201).json(await cards.add(claims, req.params.id, req.params.roomId, requireBody(req)));
   });
 
   router.get('/join/:code', (req, res) => {

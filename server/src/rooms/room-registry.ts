@@ -56,6 +56,20 @@ export class RoomRegistry {
     );
   }
 
+  /**
+   * Runs a change on a room from the server side (e.g. a card added over HTTP): the room is
+   * loaded if needed and treated like a briefly connected peer, so it is saved and unloaded as usual.
+   */
+  async change<T>(workshopId: string, roomId: string, apply: (room: Room) => T): Promise<T> {
+    const visitor: RoomPeer = { participantId: null, send: () => undefined };
+    const room = await this.join(workshopId, roomId, visitor);
+    try {
+      return apply(room);
+    } finally {
+      this.leave(room, visitor);
+    }
+  }
+
   /** The room if it is loaded (or loading) now. */
   loaded(workshopId: string, roomId: string): Promise<Room> | undefined {
     return this.#rooms.get(`${workshopId}/${roomId}`);

@@ -98,3 +98,11 @@ export interface HealthResponse {
 export function normaliseJoinCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
+
+/** Body of `POST /api/workshops/:id/rooms/:roomId/cards`. */
+export const addCardRequest = z.object({
+  boardId: z.string({ error: 'boardId must be text' }).min(1, { error: 'boardId is required' }).max(64),
+  text: text('card text', LIMITS.cardText),
+  color: z.string().max(32).optional()
+});
+export type AddCardRequest = z.input<typeof addCardRequest>;

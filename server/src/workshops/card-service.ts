@@ -1,0 +1,52 @@
+import { addCard, addCardRequest, readCard, readCards, cardsMap, type CardView } from '@goldthread/shared';
+import { AppError } from '../errors.js';
+import { parseBody, type WorkshopService } from './workshop-service.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { TokenClaims } from '../auth/tokens.js';
+
+/** Cards over HTTP, for outside tools: the same Yjs document the boards sync, so changes are live. */
+export class CardService {
+  readonly #workshops: WorkshopService;
+  readonly #rooms: RoomRegistry;
+
+  constructor(workshops: WorkshopService, rooms: RoomRegistry) {
+    this.#workshops = workshops;
+    this.#rooms = rooms;
+  }
+
+  /** Every card of a room, oldest first. */
+  async list(claims: TokenClaims, workshopId: string, roomId: string): Promise<CardView[]> {
+    this.#checkRoom(claims, workshopId, roomId);
+    return this.#rooms.change(workshopId, roomId, (room) => readCards(room.doc));
+  }
+
+  /** Adds a card in the holder's name (a participant) or as "Facilitator". */
+  async add(claims: TokenClaims, workshopId: string, roomId: string, body: unknown): Promise<CardView> {
+    const request = parseBody(addCardRequest, body);
+    const workshop = this.#checkRoom(claims, workshopId, roomId);
+    if (!workshop.boards.some((board) => board.id === request.boardId)) {
+      throw new AppError('not_found', 'That board is not part of this workshop.');
+    }
+    return this.#rooms.change(workshopId, roomId, (room) => {
+      const id = addCard(room.doc, {
+        boardId: request.boardId,
+        text: request.text,
+        color: request.color,
+        authorId: claims.participantId ?? 'facilitator',
+        authorName: claims.role === 'facilitator' ? 'Facilitator' : (claims.name ?? 'Anonymous')
+      });
+      return readCard(id, cardsMap(room.doc).get(id))!;
+    });
+  }
+
+  #checkRoom(claims: TokenClaims, workshopId: string, roomId: string) {
+    const workshop = this.#workshops.require(workshopId);
+    if (!workshop.rooms.some((room) => room.id === roomId)) {
+      throw new AppError('not_found', 'That room is not part of this workshop.');
+    }
+    if (claims.role === 'participant' && claims.roomId !== roomId) {
+      throw new AppError('forbidden', 'Participants may use only their own room.');
+    }
+    return workshop;
+  }
+}

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express from 'express';
 import { loadOrCreateSecret } from './auth/secret.js';
 import { TokenSigner } from './auth/tokens.js';
@@ -12,6 +13,7 @@ import { RoomRegistry } from './rooms/room-registry.js';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './sync/messages.js';
 import { YjsEndpoint } from './sync/yjs-endpoint.js';
 import { LowdbWorkshopStore } from './store/lowdb-store.js';
+import { FileJournalStore } from './store/file-journal.js';
 import type { WorkshopStore } from './store/types.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { CardService } from './workshops/card-service.js';
@@ -67,8 +69,15 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const httpServer = createHttpServer(app);
 
   let io: ControlServer | undefined;
+  const journals = config.journal
+    ? new FileJournalStore(path.join(config.dataDir, 'journal'), {
+        fsyncIntervalMs: config.journalFsyncMs,
+        onError: (error) => logger.error('writing the journal failed; retrying with the next edit', error)
+      })
+    : null;
   const rooms = new RoomRegistry({
     store,
+    journals,
     logger,
     saveQuietMs: config.saveQuietMs,
     saveMaxMs: config.saveMaxMs,

@@ -17,6 +17,9 @@ export interface ServerConfig {
   saveMaxMs: number;
   /** A room with no connections is saved at once and unloaded after this long. */
   roomIdleUnloadMs: number;
+  /** Write-ahead journal of every edit (on by default); fsynced in groups this often. */
+  journal: boolean;
+  journalFsyncMs: number;
   participantTokenTtlSeconds: number;
   facilitatorTokenTtlSeconds: number;
   logLevel: LogLevel;
@@ -53,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     saveQuietMs: intFrom(env, 'GOLDTHREAD_SAVE_QUIET_MS', 2000),
     saveMaxMs: intFrom(env, 'GOLDTHREAD_SAVE_MAX_MS', 10_000),
     roomIdleUnloadMs: intFrom(env, 'GOLDTHREAD_ROOM_IDLE_MS', 30_000),
+    journal: env.GOLDTHREAD_JOURNAL !== 'off',
+    journalFsyncMs: Math.min(intFrom(env, 'GOLDTHREAD_JOURNAL_FSYNC_MS', 50), 100),
     participantTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_PARTICIPANT_TTL_S', 30 * 24 * 3600),
     facilitatorTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_FACILITATOR_TTL_S', 24 * 3600),
     logLevel

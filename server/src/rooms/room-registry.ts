@@ -1,10 +1,13 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { Room, type RoomPeer } from './room.js';
 import type { WorkshopStore } from '../store/types.js';
+import type { JournalStore } from '../store/journal.js';
 import type { Logger } from '../logger.js';
 
 export interface RoomRegistryOptions {
   store: WorkshopStore;
+  /** Per-room write-ahead journals; without one, edits are durable only once saved. */
+  journals: JournalStore | null;
   logger: Logger;
   saveQuietMs: number;
   saveMaxMs: number;
@@ -105,9 +108,12 @@ export class RoomRegistry {
     this.#closing = true;
     for (const timer of this.#idleTimers.values()) clearTimeout(timer);
     this.#idleTimers.clear();
-    await this.flushAll();
-    for (const pending of this.#rooms.values()) (await pending.catch(() => null))?.destroy();
+    const rooms = await Promise.all([...this.#rooms.values()].map((p) => p.catch(() => null)));
     this.#rooms.clear();
+    const results = await Promise.allSettled(rooms.map((room) => room?.unload()));
+    for (const result of results) {
+      if (result.status === 'rejected') this.#options.logger.error('saving a room at shutdown failed', result.reason);
+    }
   }
 
   #load(workshopId: string, roomId: string): Promise<Room> {
@@ -126,19 +132,32 @@ export class RoomRegistry {
   }
 
   async #create(workshopId: string, roomId: string): Promise<Room> {
-    const { store, logger, saveQuietMs, saveMaxMs, encodeUpdate, encodeAwareness } = this.#options;
+    const { store, journals, logger, saveQuietMs, saveMaxMs, encodeUpdate, encodeAwareness } = this.#options;
+    const name = `${workshopId}/${roomId}`;
     const saved = await store.loadRoom(workshopId, roomId);
+    const opened = journals ? await journals.open(workshopId, roomId) : null;
+    for (const problem of opened?.problems ?? []) logger.warn(`journal of room ${name}: ${problem}`);
     const room = new Room({
       workshopId,
       roomId,
       save: (snapshot) => store.saveRoom(workshopId, roomId, snapshot),
       saveQuietMs,
       saveMaxMs,
+      journal: opened?.journal ?? null,
       logger,
       encodeUpdate,
       encodeAwareness
     });
-    if (saved) room.load(saved);
+    try {
+      if (saved) room.load(saved);
+    } catch (error) {
+      await opened?.journal.close();
+      room.destroy();
+      throw error;
+    }
+    const failed = room.replay(opened?.updates ?? []);
+    if (failed > 0) logger.warn(`journal of room ${name}: ${failed} record(s) could not be applied and were skipped`);
+    if ((opened?.updates.length ?? 0) > 0) logger.info(`room ${name}: replayed ${opened!.updates.length} journaled edit(s)`);
     return room;
   }
 
@@ -155,6 +174,6 @@ export class RoomRegistry {
     }
     if (room.peers.size > 0) return;
     this.#rooms.delete(room.name);
-    room.destroy();
+    await room.unload().catch((error) => this.#options.logger.error(`unloading room ${room.name} failed`, error));
   }
 }

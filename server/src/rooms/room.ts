@@ -3,6 +3,7 @@ import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { readCards, roomDocName } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
+import type { RoomJournal } from '../store/journal.js';
 import type { Logger } from '../logger.js';
 
 /** A connected client of a room, as the room sees it. */
@@ -13,6 +14,8 @@ export interface RoomPeer {
 
 /** Origin of the saved state applied when a room loads: already saved, so not a change. */
 const LOAD_ORIGIN = Symbol('goldthread-load');
+/** Origin of journal records replayed at load: already journaled, but not yet in a snapshot. */
+const REPLAY_ORIGIN = Symbol('goldthread-replay');
 
 export interface RoomOptions {
   workshopId: string;
@@ -20,6 +23,8 @@ export interface RoomOptions {
   save: (snapshot: RoomSnapshot) => Promise<void>;
   saveQuietMs: number;
   saveMaxMs: number;
+  /** Where every change is appended before it counts as durable; null runs without one. */
+  journal: RoomJournal | null;
   logger: Logger;
   /** Encodes a document update as a wire message (kept out of the room so it stays protocol-free). */
   encodeUpdate: (update: Uint8Array) => Uint8Array;
@@ -64,6 +69,22 @@ export class Room {
     Y.applyUpdate(this.doc, snapshot.update, LOAD_ORIGIN);
   }
 
+  /**
+   * Replays journaled updates over the snapshot; they are then saved in the next snapshot.
+   * Returns how many could not be applied (each is skipped, the rest still apply).
+   */
+  replay(updates: Uint8Array[]): number {
+    let failed = 0;
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(this.doc, update, REPLAY_ORIGIN);
+      } catch {
+        failed++;
+      }
+    }
+    return failed;
+  }
+
   addPeer(peer: RoomPeer): void {
     this.peers.set(peer, new Set());
   }
@@ -91,6 +112,13 @@ export class Room {
     return this.#scheduler.flush();
   }
 
+  /** Saves what is unsaved, closes the journal and frees the document. */
+  async unload(): Promise<void> {
+    await this.flush();
+    await this.#options.journal?.close();
+    this.destroy();
+  }
+
   destroy(): void {
     this.#scheduler.cancel();
     this.doc.off('update', this.#onUpdate);
@@ -101,6 +129,7 @@ export class Room {
 
   readonly #onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === LOAD_ORIGIN) return;
+    if (origin !== REPLAY_ORIGIN) this.#options.journal?.append(update);
     const message = this.#options.encodeUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
     this.#scheduler.changed();
@@ -120,11 +149,18 @@ export class Room {
     for (const peer of this.peers.keys()) peer.send(message);
   };
 
+  /**
+   * Seals the journal and encodes the state in the same tick, so the snapshot holds every
+   * sealed record; once the snapshot is durable those journal generations are dropped.
+   */
   async #save(): Promise<void> {
+    const journal = this.#options.journal;
+    const sealed = journal?.seal();
     await this.#options.save({
       savedAt: Date.now(),
       update: Y.encodeStateAsUpdate(this.doc),
       cards: readCards(this.doc)
     });
+    if (journal && sealed !== undefined) await journal.dropThrough(sealed);
   }
 }

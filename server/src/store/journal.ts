@@ -1,0 +1,29 @@
+/**
+ * A room's write-ahead journal of Yjs updates. An edit is durable once appended and
+ * fsynced; a snapshot "seals" the journal so the generations it covers can be dropped.
+ */
+export interface RoomJournal {
+  /** Queues an update; it is fsynced with its group within the journal's interval. */
+  append(update: Uint8Array): void;
+  /** Starts a new generation for later appends and returns the one just sealed. */
+  seal(): number;
+  /** Deletes every generation up to and including `generation` (they are in a durable snapshot). */
+  dropThrough(generation: number): Promise<void>;
+  /** Writes and fsyncs everything queued. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What opening a room's journal found. */
+export interface OpenedJournal {
+  journal: RoomJournal;
+  /** Every intact update on disk, oldest first, to replay over the snapshot. */
+  updates: Uint8Array[];
+  /** Problems found (a torn final record, a damaged file), already skipped. */
+  problems: string[];
+}
+
+/** Opens rooms' journals. */
+export interface JournalStore {
+  open(workshopId: string, roomId: string): Promise<OpenedJournal>;
+}

@@ -1,6 +1,7 @@
-import express, { type Request } from 'express';
-import { LIMITS, PROTOCOL_VERSION, type HealthResponse } from '@goldthread/shared';
+import express, { type Request, type RequestHandler } from 'express';
+import { LIMITS, PROTOCOL_VERSION, RATES, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { CardService } from '../workshops/card-service.js';
 
@@ -12,7 +13,7 @@ export interface ApiRouterDeps {
 }
 
 /** The bearer credential of a request, or null. */
-export function bearer(req: Request): string | null {
+export function bearer(req: Request<object>): string | null {
   const header = req.get('authorization');
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -22,6 +23,7 @@ export function bearer(req: Request): string | null {
 /** `/api`: health, workshops, joining. */
 export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
+  const guessing = guardAgainstGuessing(new RateLimiter({ capacity: RATES.failedJoinsBurst, perSecond: RATES.failedJoinsPerSecond }));
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
 
   router.get('/health', (_req, res) => {
@@ -43,7 +45,7 @@ export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDep
     res.json(workshops.viewFor(claims));
   });
 
-  router.post('/workshops/:id/facilitator-session', (req, res) => {
+  router.post('/workshops/:id/facilitator-session', guessing, (req: Request<{ id: string }>, res) => {
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });
 
@@ -57,15 +59,35 @@ export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDep
     res.status(201).json(await cards.add(claims, req.params.id, req.params.roomId, requireBody(req)));
   });
 
-  router.get('/join/:code', (req, res) => {
+  router.get('/join/:code', guessing, (req: Request<{ code: string }>, res) => {
     res.json(workshops.lookup(req.params.code));
   });
 
-  router.post('/join', async (req, res) => {
+  router.post('/join', guessing, async (req, res) => {
     res.json(await workshops.join(requireBody(req)));
   });
 
   return router;
+}
+
+/**
+ * Join codes and facilitator keys are secrets people type: each IP gets a small budget of
+ * failed attempts (not found / wrong key), then 429 until it refills. Successful joins are
+ * never limited, so a whole venue behind one address can join at once.
+ */
+function guardAgainstGuessing(failures: RateLimiter): RequestHandler {
+  return (req, res, next) => {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (failures.exhausted(ip)) {
+      res.setHeader('Retry-After', String(failures.retryAfterSeconds(ip)));
+      next(new AppError('rate_limited', 'Too many wrong codes from this network. Please wait a minute and try again.'));
+      return;
+    }
+    res.on('finish', () => {
+      if (res.statusCode === 404 || res.statusCode === 403) failures.take(ip);
+    });
+    next();
+  };
 }
 
 /** A JSON object body, or a validation error (an empty or array body is not one). */

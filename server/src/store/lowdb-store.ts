@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { isId } from '@goldthread/shared';
 import { AtomicJsonFile } from './atomic-json-file.js';
+import { KeyedQueue } from '../concurrency/keyed-queue.js';
 import type {
   BrokenWorkshopFile,
   RoomSnapshot,
@@ -48,7 +49,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
   readonly #workshops = new Map<string, StoredWorkshop>();
   readonly #byJoinCode = new Map<string, string>();
   readonly #broken = new Map<string, BrokenWorkshopFile>();
-  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #files = new KeyedQueue();
 
   constructor(dataDir: string) {
     this.#dir = path.join(dataDir, 'workshops');
@@ -125,7 +126,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
   }
 
   async close() {
-    await Promise.all([...this.#locks.values()].map((p) => p.catch(() => undefined)));
+    await this.#files.idle();
   }
 
   #index(workshop: StoredWorkshop) {
@@ -158,13 +159,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
 
   /** Runs read-modify-write cycles on one workshop's file one at a time. */
   #withFile<T>(workshopId: string, work: (db: Low<WorkshopFile>) => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(workshopId) ?? Promise.resolve();
     const db = new Low<WorkshopFile>(new AtomicJsonFile<WorkshopFile>(this.#fileOf(workshopId)), null as never);
-    const run = previous.catch(() => undefined).then(() => work(db));
-    this.#locks.set(workshopId, run);
-    void run.finally(() => {
-      if (this.#locks.get(workshopId) === run) this.#locks.delete(workshopId);
-    }).catch(() => undefined);
-    return run;
+    return this.#files.run(workshopId, () => work(db));
   }
 }

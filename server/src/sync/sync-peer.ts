@@ -4,12 +4,16 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, errorBody, type ErrorCode } from '@goldthread/shared';
+import { CLOSE_CODES, RATES, errorBody, type ErrorCode } from '@goldthread/shared';
+import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
 import type { Room, RoomPeer } from '../rooms/room.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
 class ProtocolViolation extends Error {}
+
+/** Thrown for a message over a size limit. */
+class TooLarge extends Error {}
 
 /**
  * One y-websocket connection. Messages that arrive before the room has loaded are queued
@@ -22,6 +26,8 @@ export class SyncPeer implements RoomPeer {
   #room: Room | null = null;
   #queue: Uint8Array[] | null = [];
   #closed = false;
+  readonly #messages = new TokenBucket(RATES.yjsMessagesBurst, RATES.yjsMessagesPerSecond);
+  readonly #awareness = new TokenBucket(RATES.awarenessBurst, RATES.awarenessPerSecond);
 
   constructor(socket: WebSocket, options: { participantId: string | null; readOnly: boolean }) {
     this.#socket = socket;
@@ -32,6 +38,10 @@ export class SyncPeer implements RoomPeer {
   /** Receives a raw websocket message. */
   receive(data: Uint8Array): void {
     if (this.#closed) return;
+    if (!this.#messages.take()) {
+      this.close(CLOSE_CODES.rateLimited, 'rate_limited', 'Too many messages; reconnecting shortly.');
+      return;
+    }
     if (this.#queue) {
       this.#queue.push(data);
       return;
@@ -82,6 +92,10 @@ export class SyncPeer implements RoomPeer {
       const reply = this.#dispatch(room, data);
       if (reply) this.send(reply);
     } catch (error) {
+      if (error instanceof TooLarge) {
+        this.close(CLOSE_CODES.tooLarge, 'payload_too_large', error.message);
+        return;
+      }
       const detail = error instanceof ProtocolViolation ? error.message : 'The message could not be decoded.';
       this.close(CLOSE_CODES.badMessage, 'bad_request', detail);
     }
@@ -108,7 +122,9 @@ export class SyncPeer implements RoomPeer {
       }
       case MESSAGE.awareness: {
         const update = decoding.readVarUint8Array(decoder);
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
+        if (update.length > RATES.awarenessBytes) throw new TooLarge('Presence updates are limited to 8 KiB.');
+        // Presence is lossy by nature (the latest state wins, and clients re-send it): excess is dropped.
+        if (this.#awareness.take()) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
         return null;
       }
       case MESSAGE.queryAwareness:

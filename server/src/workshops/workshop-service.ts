@@ -22,6 +22,7 @@ import {
   type TokenSigner
 } from '../auth/tokens.js';
 import type { StoredWorkshop, WorkshopStore } from '../store/types.js';
+import { KeyedQueue } from '../concurrency/keyed-queue.js';
 
 export interface WorkshopServiceOptions {
   store: WorkshopStore;
@@ -47,6 +48,8 @@ export class WorkshopService {
   readonly #store: WorkshopStore;
   readonly #tokens: TokenSigner;
   readonly #options: WorkshopServiceOptions;
+  /** Joins of one workshop run one at a time, so simultaneous joins see each other when balancing rooms. */
+  readonly #joining = new KeyedQueue();
 
   constructor(options: WorkshopServiceOptions) {
     this.#store = options.store;
@@ -85,6 +88,10 @@ export class WorkshopService {
   async join(body: unknown): Promise<JoinResponse> {
     const request = parseBody(joinRequest, body);
     const workshop = this.#byCode(request.code);
+    return this.#joining.run(workshop.id, () => this.#admit(workshop, request));
+  }
+
+  async #admit(workshop: StoredWorkshop, request: z.output<typeof joinRequest>): Promise<JoinResponse> {
     let roomId = request.roomId;
     if (roomId !== undefined) {
       if (!workshop.rooms.some((room) => room.id === roomId)) {

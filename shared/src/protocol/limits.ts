@@ -15,3 +15,18 @@ export const LIMITS = {
   /** Largest single Yjs websocket message. */
   yjsMessageBytes: 1024 * 1024
 } as const;
+
+/** Rates the server enforces, each answered with a clear `rate_limited` error. */
+export const RATES = {
+  /** Wrong join codes per IP: a burst, then one a second — guessing one of 887 million codes is hopeless. */
+  failedJoinsBurst: 20,
+  failedJoinsPerSecond: 1 / 6,
+  /** Yjs messages per connection. */
+  yjsMessagesBurst: 300,
+  yjsMessagesPerSecond: 100,
+  /** Awareness (presence, cursors) updates per connection. */
+  awarenessBurst: 20,
+  awarenessPerSecond: 10,
+  /** Largest awareness update one connection may publish. */
+  awarenessBytes: 8 * 1024
+} as const;

@@ -1,0 +1,216 @@
+import type { NotesParticipant, NotesScope, WorkshopNotesInput } from './model.js';
+import type {
+  NotesAttendance,
+  NotesBoardSection,
+  NotesCount,
+  NotesCrossRoomSummary,
+  NotesDocument,
+  NotesPriorityItem,
+  NotesRoomSection,
+  NotesTopPriorities
+} from './document.js';
+import { buildBoardSection, groupBoards, roomActions, type ScopedRoom } from './build-boards.js';
+import { dateRangeLabel, longDate, shortDate, workshopIsoDate } from './notes-dates.js';
+
+export interface BuildNotesOptions {
+  /** How many top priorities to list; the default board asks for three. */
+  topPriorityCount?: number;
+}
+
+/** The board kind whose cards and themes become the notes' top priorities. */
+export const PRIORITIES_BOARD_KIND = 'priorities';
+
+/**
+ * Builds render-ready notes for one room, one workshop, or a series of workshops.
+ * Throws when the scope names a room or workshop the input does not hold.
+ */
+export function buildNotes(
+  inputs: WorkshopNotesInput[],
+  scope: NotesScope,
+  options: BuildNotesOptions = {}
+): NotesDocument {
+  const source = inputsInScope(inputs, scope);
+  const series = scope.kind === 'series';
+  const rooms: ScopedRoom[] = source.flatMap((workshop) => {
+    const isoDate = workshopIsoDate(workshop.workshop);
+    return workshop.rooms.map((room) => ({
+      workshop,
+      room,
+      isoDate,
+      ref: {
+        workshopId: workshop.workshop.id,
+        roomId: room.id,
+        name: room.name,
+        label: series ? `${room.name} (${workshop.workshop.title}, ${shortDate(isoDate)})` : room.name
+      }
+    }));
+  });
+
+  const groups = groupBoards(source);
+  const boards = groups.map((group) => buildBoardSection(group, rooms));
+  const isoDates = source.map((workshop) => workshopIsoDate(workshop.workshop));
+  const first = source[0].workshop;
+
+  return {
+    scope,
+    title: series ? scope.title?.trim() || 'Combined workshop notes' : first.title,
+    subtitle: subtitleFor(scope, source, rooms),
+    dateLabel: dateRangeLabel(isoDates),
+    isoDate: isoDates[0],
+    facilitators: [...new Set(source.flatMap((w) => (w.workshop.facilitatorName?.trim() ? [w.workshop.facilitatorName.trim()] : [])))],
+    workshops: source.map((workshop, index) => ({
+      id: workshop.workshop.id,
+      title: workshop.workshop.title,
+      isoDate: isoDates[index],
+      dateLabel: longDate(isoDates[index]),
+      ...(workshop.workshop.facilitatorName?.trim() ? { facilitatorName: workshop.workshop.facilitatorName.trim() } : {}),
+      rooms: rooms.filter((scoped) => scoped.workshop === workshop).map((scoped) => scoped.ref)
+    })),
+    attendance: attendanceOf(rooms),
+    topPriorities: topPriorities(boards, options.topPriorityCount ?? 3),
+    boards,
+    crossRoom: rooms.length > 1 ? crossRoomSummary(boards, rooms.length) : null,
+    actions: rooms.flatMap((scoped) => roomActions(scoped).map((action) => action.entry)),
+    rooms: rooms.map((scoped): NotesRoomSection => {
+      const participants = participantsOf(scoped);
+      return {
+        room: scoped.ref,
+        workshopTitle: scoped.workshop.workshop.title,
+        isoDate: scoped.isoDate,
+        participantCount: participants.length,
+        organisations: tally(participants.map((p) => p.organisation)).map((count) => count.name),
+        boards: groups.filter((group) => group.boards.has(scoped.ref.workshopId)).map((group) => buildBoardSection(group, [scoped]))
+      };
+    }),
+    source
+  };
+}
+
+/** The part of the input the scope covers; a series is ordered by date. */
+function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): WorkshopNotesInput[] {
+  if (inputs.length === 0) throw new Error('Notes need at least one workshop');
+  if (scope.kind === 'series') {
+    return [...inputs].sort(
+      (a, b) =>
+        workshopIsoDate(a.workshop).localeCompare(workshopIsoDate(b.workshop)) || a.workshop.createdAt - b.workshop.createdAt
+    );
+  }
+  if (scope.kind === 'workshop') {
+    if (scope.workshopId === undefined) {
+      if (inputs.length > 1) throw new Error('Workshop notes need one workshop, or a workshopId to pick one');
+      return inputs;
+    }
+    const workshop = inputs.find((input) => input.workshop.id === scope.workshopId);
+    if (!workshop) throw new Error(`No workshop ${scope.workshopId} in the notes input`);
+    return [workshop];
+  }
+  const workshop = inputs.find(
+    (input) =>
+      (scope.workshopId === undefined || input.workshop.id === scope.workshopId) &&
+      input.rooms.some((room) => room.id === scope.roomId)
+  );
+  if (!workshop) throw new Error(`No room ${scope.roomId} in the notes input`);
+  const scoped: WorkshopNotesInput = { ...workshop, rooms: workshop.rooms.filter((room) => room.id === scope.roomId) };
+  if (workshop.participants) scoped.participants = workshop.participants.filter((p) => p.roomId === scope.roomId);
+  return [scoped];
+}
+
+function subtitleFor(scope: NotesScope, source: WorkshopNotesInput[], rooms: ScopedRoom[]): string {
+  if (scope.kind === 'series') return `Combined notes from ${source.length} workshop${source.length === 1 ? '' : 's'}`;
+  if (rooms.length === 1) return `Room: ${rooms[0].ref.name}`;
+  return `Combined notes from ${rooms.length} rooms`;
+}
+
+function participantsOf(scoped: ScopedRoom): NotesParticipant[] {
+  return (scoped.workshop.participants ?? []).filter((p) => p.roomId === scoped.room.id);
+}
+
+/** Counts values, merging spellings that differ only in case or spacing; blanks are left out. */
+function tally(values: (string | undefined)[]): NotesCount[] {
+  const counts = new Map<string, NotesCount>();
+  for (const value of values) {
+    const name = value?.trim().replace(/\s+/g, ' ');
+    if (!name) continue;
+    const key = name.toLocaleLowerCase('en-GB');
+    const count = counts.get(key) ?? { name, count: 0 };
+    count.count++;
+    counts.set(key, count);
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'en-GB'));
+}
+
+/** Attendance by room, and by sector and organisation where any was recorded. */
+function attendanceOf(rooms: ScopedRoom[]): NotesAttendance {
+  const people = rooms.flatMap(participantsOf);
+  const withNotRecorded = (field: 'sector' | 'organisation'): NotesCount[] => {
+    const counts = tally(people.map((p) => p[field]));
+    const missing = people.filter((p) => !p[field]?.trim()).length;
+    return counts.length && missing ? [...counts, { name: 'Not recorded', count: missing }] : counts;
+  };
+  return {
+    total: people.length,
+    byRoom: rooms.map((scoped) => ({ room: scoped.ref, count: participantsOf(scoped).length })),
+    bySector: withNotRecorded('sector'),
+    byOrganisation: withNotRecorded('organisation')
+  };
+}
+
+/**
+ * The highest-voted themes and loose cards of the Priorities board; without votes, the themes
+ * with most cards; without themes either, the first cards, taken from each room in turn.
+ */
+function topPriorities(boards: NotesBoardSection[], count: number): NotesTopPriorities | null {
+  const board = boards.find((section) => section.kind === PRIORITIES_BOARD_KIND);
+  if (!board) return null;
+  const themes: NotesPriorityItem[] = board.themes.map((theme) => ({
+    kind: 'theme',
+    text: theme.name,
+    ...(theme.votes !== undefined ? { votes: theme.votes } : {}),
+    cardCount: theme.cards.length,
+    rooms: theme.rooms
+  }));
+  const cards: NotesPriorityItem[] = board.otherCards.map((card) => ({
+    kind: 'card',
+    text: card.text,
+    ...(card.votes !== undefined ? { votes: card.votes } : {}),
+    cardCount: 1,
+    rooms: [card.room]
+  }));
+  const base = { boardTitle: board.title };
+
+  const voted = [...themes, ...cards].filter((item) => (item.votes ?? 0) > 0);
+  if (voted.length) {
+    voted.sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || b.cardCount - a.cardCount);
+    return { ...base, basis: 'votes', items: voted.slice(0, count) };
+  }
+  const themed = themes.filter((theme) => theme.cardCount > 0);
+  if (themed.length) return { ...base, basis: 'themes', items: themed.slice(0, count) };
+
+  const queues = new Map<string, NotesPriorityItem[]>();
+  for (const card of cards) {
+    const key = `${card.rooms[0].workshopId}/${card.rooms[0].roomId}`;
+    queues.set(key, [...(queues.get(key) ?? []), card]);
+  }
+  const items: NotesPriorityItem[] = [];
+  for (let round = 0; items.length < count && items.length < cards.length; round++) {
+    for (const queue of queues.values()) if (queue[round] && items.length < count) items.push(queue[round]);
+  }
+  return { ...base, basis: 'cards', items };
+}
+
+/** Themes raised in several rooms versus in one, across every board. */
+function crossRoomSummary(boards: NotesBoardSection[], roomCount: number): NotesCrossRoomSummary {
+  const all = boards.flatMap((board) =>
+    board.themes.map((theme) => ({
+      name: theme.name,
+      boardTitle: board.title,
+      rooms: theme.rooms,
+      cardCount: theme.cards.length,
+      ...(theme.votes !== undefined ? { votes: theme.votes } : {})
+    }))
+  );
+  const shared = all
+    .filter((theme) => theme.rooms.length > 1)
+    .sort((a, b) => b.rooms.length - a.rooms.length || (b.votes ?? 0) - (a.votes ?? 0) || b.cardCount - a.cardCount);
+  return { roomCount, shared, unique: all.filter((theme) => theme.rooms.length === 1) };
+}

@@ -1,0 +1,157 @@
+import type { CardColor } from '../model/defaults.js';
+import type { NotesScope, WorkshopNotesInput } from './model.js';
+
+/**
+ * Render-ready session notes: everything is already grouped, ranked and labelled, so each
+ * renderer only lays it out. User text is kept raw here; every renderer escapes it.
+ */
+export interface NotesDocument {
+  scope: NotesScope;
+  title: string;
+  /** e.g. "North room", "3 rooms", "Combined notes from 2 workshops". */
+  subtitle: string;
+  /** e.g. "23 November 2026", or a range for a series. */
+  dateLabel: string;
+  /** `YYYY-MM-DD` of the first workshop, for file names and CSV rows. */
+  isoDate: string;
+  facilitators: string[];
+  workshops: NotesWorkshopSummary[];
+  attendance: NotesAttendance;
+  /** Null when the notes have no Priorities board. */
+  topPriorities: NotesTopPriorities | null;
+  /** Every board, combined across the rooms in scope. */
+  boards: NotesBoardSection[];
+  /** Null when only one room is in scope. */
+  crossRoom: NotesCrossRoomSummary | null;
+  /** Every recorded action, in room order. */
+  actions: NotesActionEntry[];
+  /** Room-by-room detail (the appendix when more than one room is in scope). */
+  rooms: NotesRoomSection[];
+  /** The input the notes were built from, limited to the scope: the JSON export's content. */
+  source: WorkshopNotesInput[];
+}
+
+/** A room, labelled for the notes' scope ("North", or "North (Workshop, 23 Nov 2026)" in a series). */
+export interface NotesRoomRef {
+  workshopId: string;
+  roomId: string;
+  name: string;
+  label: string;
+}
+
+export interface NotesWorkshopSummary {
+  id: string;
+  title: string;
+  isoDate: string;
+  dateLabel: string;
+  facilitatorName?: string;
+  rooms: NotesRoomRef[];
+}
+
+export interface NotesCount {
+  name: string;
+  count: number;
+}
+
+export interface NotesAttendance {
+  total: number;
+  byRoom: { room: NotesRoomRef; count: number }[];
+  /** Empty when no participant's sector was recorded. */
+  bySector: NotesCount[];
+  /** Empty when no participant's organisation was recorded. */
+  byOrganisation: NotesCount[];
+}
+
+export interface NotesCardEntry {
+  id: string;
+  text: string;
+  /** The author's name, or "Anonymous". */
+  author: string;
+  color: CardColor;
+  createdAt: number;
+  votes?: number;
+  /** Competition rank ("1, 2, 2, 4") among the cards listed beside it, only when votes exist. */
+  rank?: number;
+  room: NotesRoomRef;
+  workshopTitle: string;
+  isoDate: string;
+  boardTitle: string;
+  themeName?: string;
+  actions: NotesActionEntry[];
+}
+
+/** A theme, merged across rooms by normalised name ("Transport" and "transport " are one). */
+export interface NotesThemeEntry {
+  key: string;
+  name: string;
+  votes?: number;
+  rank?: number;
+  rooms: NotesRoomRef[];
+  cards: NotesCardEntry[];
+}
+
+export interface NotesBoardSection {
+  kind: string;
+  title: string;
+  /** Distinct prompts (a series may have reworded one). */
+  prompts: string[];
+  /** True when any card or theme on the board was voted on. */
+  hasVotes: boolean;
+  cardCount: number;
+  themes: NotesThemeEntry[];
+  /** Cards in no theme. */
+  otherCards: NotesCardEntry[];
+  /** Actions about the board as a whole (actions about a card sit on the card). */
+  actions: NotesActionEntry[];
+}
+
+export interface NotesActionEntry {
+  text: string;
+  owner?: string;
+  room: NotesRoomRef;
+  boardTitle?: string;
+  /** The card the action answers, when recorded. */
+  cardText?: string;
+}
+
+/** How the top priorities were chosen, so the notes can say so. */
+export type NotesPriorityBasis = 'votes' | 'themes' | 'cards';
+
+export interface NotesTopPriorities {
+  basis: NotesPriorityBasis;
+  boardTitle: string;
+  items: NotesPriorityItem[];
+}
+
+export interface NotesPriorityItem {
+  kind: 'theme' | 'card';
+  text: string;
+  votes?: number;
+  cardCount: number;
+  rooms: NotesRoomRef[];
+}
+
+export interface NotesCrossRoomSummary {
+  roomCount: number;
+  /** Themes raised in two or more rooms, most rooms first. */
+  shared: NotesCrossRoomTheme[];
+  /** Themes raised in one room only. */
+  unique: NotesCrossRoomTheme[];
+}
+
+export interface NotesCrossRoomTheme {
+  name: string;
+  boardTitle: string;
+  rooms: NotesRoomRef[];
+  cardCount: number;
+  votes?: number;
+}
+
+export interface NotesRoomSection {
+  room: NotesRoomRef;
+  workshopTitle: string;
+  isoDate: string;
+  participantCount: number;
+  organisations: string[];
+  boards: NotesBoardSection[];
+}

@@ -1,0 +1,73 @@
+import type { CardView } from '../model/cards.js';
+import type { Board, Room } from '../model/workshop.js';
+
+/**
+ * What the notes are made from: plain data read from the workshop record and each room's
+ * Yjs document. Themes, votes, actions, organisations and sectors are optional because
+ * not every workshop (or every version of the app) records them; notes read well without.
+ */
+export interface WorkshopNotesInput {
+  workshop: NotesWorkshopMeta;
+  boards: Board[];
+  rooms: RoomNotesInput[];
+  /** Everyone admitted to the workshop; attendance is counted from this list. */
+  participants?: NotesParticipant[];
+}
+
+export interface NotesWorkshopMeta {
+  id: string;
+  title: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  facilitatorName?: string;
+  /** The day the workshop was held, `YYYY-MM-DD`; defaults to the London date of `createdAt`. */
+  date?: string;
+}
+
+/** One room with everything it produced. */
+export interface RoomNotesInput extends Room {
+  cards: NotesCardInput[];
+  themes?: NotesThemeInput[];
+  actions?: NotesActionInput[];
+}
+
+/** A card as read from the room document, plus what later phases may add. */
+export interface NotesCardInput extends CardView {
+  /** The theme this card was grouped under; a theme's `cardIds` may say the same. */
+  themeId?: string;
+  /** Dots or votes the card received. Absent means "not voted on", not zero. */
+  votes?: number;
+}
+
+/** A named group of cards on one board of one room. */
+export interface NotesThemeInput {
+  id: string;
+  boardId: string;
+  name: string;
+  cardIds: string[];
+  /** Votes cast on the theme itself; when absent, the theme counts its cards' votes. */
+  votes?: number;
+}
+
+/** Something someone agreed to do, usually about a barrier. */
+export interface NotesActionInput {
+  text: string;
+  owner?: string;
+  boardId?: string;
+  cardId?: string;
+}
+
+export interface NotesParticipant {
+  id: string;
+  name: string;
+  roomId: string;
+  organisation?: string;
+  /** e.g. "Council", "Health", "Voluntary and community", "Police". */
+  sector?: string;
+}
+
+/** Which part of the input the notes cover. */
+export type NotesScope =
+  | { kind: 'room'; roomId: string; workshopId?: string }
+  | { kind: 'workshop'; workshopId?: string }
+  | { kind: 'series'; title?: string };

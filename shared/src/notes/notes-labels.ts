@@ -1,0 +1,124 @@
+import type {
+  NotesActionEntry,
+  NotesCardEntry,
+  NotesDocument,
+  NotesPriorityItem,
+  NotesRoomRef,
+  NotesThemeEntry,
+  NotesTopPriorities
+} from './document.js';
+
+/**
+ * Plain-text labels every renderer shares, so the formats say the same thing in the same words.
+ * They return raw text (user text included); each renderer escapes the result.
+ */
+
+/** "1 vote", "3 votes". */
+export function countLabel(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
+/** "North, Central". */
+export function roomsLabel(rooms: NotesRoomRef[]): string {
+  return rooms.map((room) => room.label).join(', ');
+}
+
+/** True when card and theme lines should say which room they came from. */
+export function showsRooms(doc: NotesDocument): boolean {
+  return doc.rooms.length > 1;
+}
+
+/** "Rank 2 · North · 3 votes", with the author where asked (the appendix). */
+export function cardMeta(card: NotesCardEntry, show: { room: boolean; author: boolean }): string {
+  const parts: string[] = [];
+  if (card.rank !== undefined) parts.push(`Rank ${card.rank}`);
+  if (show.room) parts.push(card.room.label);
+  if (show.author) parts.push(card.author);
+  if (card.votes !== undefined) parts.push(countLabel(card.votes, 'vote'));
+  return parts.join(' · ');
+}
+
+/** "Rank 1 · 12 votes · 5 cards · North, Central". */
+export function themeMeta(theme: NotesThemeEntry, showRooms: boolean): string {
+  const parts: string[] = [];
+  if (theme.rank !== undefined) parts.push(`Rank ${theme.rank}`);
+  if (theme.votes !== undefined) parts.push(countLabel(theme.votes, 'vote'));
+  parts.push(countLabel(theme.cards.length, 'card'));
+  if (showRooms) parts.push(roomsLabel(theme.rooms));
+  return parts.join(' · ');
+}
+
+/** "12 votes · 5 cards · North, Central" for one top priority. */
+export function priorityMeta(item: NotesPriorityItem, showRooms: boolean): string {
+  const parts: string[] = [];
+  if (item.votes !== undefined) parts.push(countLabel(item.votes, 'vote'));
+  if (item.kind === 'theme') parts.push(countLabel(item.cardCount, 'card'));
+  if (showRooms) parts.push(roomsLabel(item.rooms));
+  return parts.join(' · ');
+}
+
+/** The sentence under "Top priorities" saying how they were chosen. */
+export function priorityBasisSentence(top: NotesTopPriorities): string {
+  switch (top.basis) {
+    case 'votes':
+      return `Ranked by votes on the ${top.boardTitle} board.`;
+    case 'themes':
+      return `No votes were recorded, so the ${top.boardTitle} themes with most cards are listed.`;
+    case 'cards':
+      return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards from each room.`;
+  }
+}
+
+/** "Action text (owner: Housing team)". */
+export function actionLabel(action: NotesActionEntry): string {
+  return action.owner ? `${action.text} (owner: ${action.owner})` : `${action.text} (no owner recorded)`;
+}
+
+/** What an action relates to: the card's text, else the board's title. */
+export function actionSubject(action: NotesActionEntry): string {
+  return action.cardText ?? action.boardTitle ?? '';
+}
+
+/** The key facts under the title: date, facilitator, the workshops of a series, attendance. */
+export function metaLines(doc: NotesDocument): { label: string; value: string }[] {
+  const lines = [{ label: 'Date', value: doc.dateLabel }];
+  if (doc.facilitators.length) {
+    lines.push({ label: doc.facilitators.length === 1 ? 'Facilitator' : 'Facilitators', value: doc.facilitators.join(', ') });
+  }
+  if (doc.scope.kind === 'series') {
+    lines.push({ label: 'Workshops', value: doc.workshops.map((w) => `${w.title} (${w.dateLabel})`).join('; ') });
+  }
+  lines.push({ label: 'Attendance', value: attendanceSentence(doc) });
+  return lines;
+}
+
+function attendanceSentence(doc: NotesDocument): string {
+  const { total, byRoom } = doc.attendance;
+  const people = countLabel(total, 'person', 'people');
+  if (byRoom.length <= 1) return people;
+  return `${people} in ${countLabel(byRoom.length, 'room')}`;
+}
+
+/** Short messages for sections with nothing in them. */
+export const EMPTY_SECTION_TEXT = {
+  board: 'No cards were posted on this board.',
+  priorities: 'No priorities were recorded.',
+  shared: 'No theme was raised in more than one room.',
+  unique: 'Every theme was raised in more than one room.',
+  attendance: 'No attendance was recorded.'
+} as const;
+
+/** Section headings, shared so every format reads alike. */
+export const SECTION_TITLES = {
+  attendance: 'Attendance',
+  bySector: 'By sector',
+  byOrganisation: 'By organisation',
+  topPriorities: 'Top priorities',
+  crossRoom: 'Across the rooms',
+  shared: 'Themes raised in several rooms',
+  unique: 'Themes raised in one room',
+  actions: 'Actions',
+  boardActions: 'Actions on this board',
+  otherCards: 'Other cards',
+  appendix: 'Appendix: room by room'
+} as const;

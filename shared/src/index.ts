@@ -10,3 +10,4 @@ export * from './model/defaults.js';
 export * from './model/ids.js';
 export * from './model/cards.js';
 export * from './protocol/close-codes.js';
+export * from './notes/index.js';

@@ -62,7 +62,7 @@ describe('durability', () => {
     const client = connectProvider(server.wsUrl, workshop.id, room.id, person.token);
     clients.push(client);
     await within(client.synced, 5000, 'sync');
-    addCard(client.doc, { boardId: workshop.boards[0]!.id, text: 'Compacted', authorId: 'p', authorName: 'P' });
+    addCard(client.doc, { boardId: workshop.boards[0]!.id, text: 'Compacted', authorId: person.participantId, authorName: 'P' });
     const dir = path.join(server.dataDir, 'journal', workshop.id, room.id);
     const deadline = Date.now() + 5000;
     // Wait until the snapshot holds the card, then until the sealed generation is deleted.

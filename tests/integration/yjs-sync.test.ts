@@ -41,10 +41,13 @@ describe('y-websocket endpoint', () => {
     const seen = readCards(b.doc)[0]!;
     expect(seen).toMatchObject({ id, boardId: board, authorName: 'Ada', authorId: ada.participantId, color: 'yellow' });
 
-    setCardText(b.doc, id, 'Shared housing and health data');
-    await waitForDoc(a.doc, (doc) => cardTexts(doc).includes('Shared housing and health data'), 5000, "Ben's edit at Ada");
+    addCard(b.doc, { boardId: board, text: 'Pooled budgets', authorId: ben.participantId, authorName: 'Ben' });
+    await waitForDoc(a.doc, (doc) => cardTexts(doc).includes('Pooled budgets'), 5000, "Ben's card at Ada");
+    setCardText(a.doc, id, 'Shared housing and health data');
+    await waitForDoc(b.doc, (doc) => cardTexts(doc).includes('Shared housing and health data'), 5000, "Ada's edit at Ben");
     deleteCard(a.doc, id);
-    await waitForDoc(b.doc, (doc) => readCards(doc).length === 0, 5000, 'the deletion at Ben');
+    await waitForDoc(b.doc, (doc) => !cardTexts(doc).includes('Shared housing and health data'), 5000, 'the deletion at Ben');
+    expect(cardTexts(b.doc)).toEqual(['Pooled budgets']);
   });
 
   it("a card added in North never reaches Central's document", async () => {
@@ -58,8 +61,8 @@ describe('y-websocket endpoint', () => {
     const watcher = connect(server.wsUrl, workshop.id, centralRoom!.id, facilitator);
     await within(Promise.all([north.synced, central.synced, watcher.synced]), 5000, 'clients to sync');
 
-    addCard(north.doc, { boardId: workshop.boards[0]!.id, text: 'North only', authorId: 'n', authorName: 'N' });
-    addCard(central.doc, { boardId: workshop.boards[0]!.id, text: 'Central card', authorId: 'c', authorName: 'C' });
+    addCard(north.doc, { boardId: workshop.boards[0]!.id, text: 'North only', authorId: northPerson.participantId, authorName: 'N' });
+    addCard(central.doc, { boardId: workshop.boards[0]!.id, text: 'Central card', authorId: centralPerson.participantId, authorName: 'C' });
     // The facilitator's Central connection receives Central's card; by then North's would have arrived too.
     await waitForDoc(watcher.doc, (doc) => cardTexts(doc).includes('Central card'), 5000, "Central's card");
     expect(cardTexts(watcher.doc)).toEqual(['Central card']);
@@ -140,7 +143,7 @@ describe('y-websocket endpoint', () => {
 
     // A raw client sends an update the moment the socket opens, while the room is still loading.
     const local = new Y.Doc();
-    addCard(local, { boardId: workshop.boards[0]!.id, text: 'Sent before load', authorId: 'x', authorName: 'X' });
+    addCard(local, { boardId: workshop.boards[0]!.id, text: 'Sent before load', authorId: person.participantId, authorName: 'X' });
     const socket = new WebSocket(`${server.wsUrl}/${roomDocName(workshop.id, room.id)}?token=${person.token}`);
     await within(new Promise((resolve) => socket.once('open', resolve)), 5000, 'open');
     const encoder = encoding.createEncoder();
@@ -175,10 +178,10 @@ describe('y-websocket endpoint', () => {
     expect(code).toBe(CLOSE_CODES.badMessage);
     expect(JSON.parse(reason).error.code).toBe('bad_request');
 
-    addCard(northClient.doc, { boardId: workshop.boards[0]!.id, text: 'Still working', authorId: 'n', authorName: 'N' });
+    addCard(northClient.doc, { boardId: workshop.boards[0]!.id, text: 'Still working', authorId: northPerson.participantId, authorName: 'N' });
     const other = connect(server.wsUrl, workshop.id, north!.id, northPerson.token);
     await waitForDoc(other.doc, (doc) => cardTexts(doc).includes('Still working'), 5000, 'North to carry on');
-    addCard(centralClient.doc, { boardId: workshop.boards[0]!.id, text: 'Central fine', authorId: 'c', authorName: 'C' });
+    addCard(centralClient.doc, { boardId: workshop.boards[0]!.id, text: 'Central fine', authorId: centralPerson.participantId, authorName: 'C' });
     const centralReader = connect(server.wsUrl, workshop.id, central!.id, centralPerson.token);
     await waitForDoc(centralReader.doc, (doc) => cardTexts(doc).includes('Central fine'), 5000, 'Central to carry on');
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);

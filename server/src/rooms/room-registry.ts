@@ -1,5 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
+import { LIMITS } from '@goldthread/shared';
 import { Room, type RoomPeer } from './room.js';
+import { checkRoomChange } from './write-rules.js';
 import type { WorkshopStore } from '../store/types.js';
 import type { JournalStore } from '../store/journal.js';
 import type { Logger } from '../logger.js';
@@ -64,7 +66,7 @@ export class RoomRegistry {
    * loaded if needed and treated like a briefly connected peer, so it is saved and unloaded as usual.
    */
   async change<T>(workshopId: string, roomId: string, apply: (room: Room) => T): Promise<T> {
-    const visitor: RoomPeer = { participantId: null, send: () => undefined };
+    const visitor: RoomPeer = { role: 'facilitator', participantId: null, send: () => undefined };
     const room = await this.join(workshopId, roomId, visitor);
     try {
       return apply(room);
@@ -135,6 +137,7 @@ export class RoomRegistry {
     const { store, journals, logger, saveQuietMs, saveMaxMs, encodeUpdate, encodeAwareness } = this.#options;
     const name = `${workshopId}/${roomId}`;
     const saved = await store.loadRoom(workshopId, roomId);
+    const boardIds = new Set(store.get(workshopId)?.boards.map((board) => board.id) ?? []);
     const opened = journals ? await journals.open(workshopId, roomId) : null;
     for (const problem of opened?.problems ?? []) logger.warn(`journal of room ${name}: ${problem}`);
     const room = new Room({
@@ -144,6 +147,7 @@ export class RoomRegistry {
       saveQuietMs,
       saveMaxMs,
       journal: opened?.journal ?? null,
+      rules: (change) => checkRoomChange(change, { boardIds, maxCardsPerBoard: LIMITS.cardsPerBoard }),
       logger,
       encodeUpdate,
       encodeAwareness

@@ -1,16 +1,29 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { readCards, roomDocName } from '@goldthread/shared';
+import { cardsMap, readCards, roomDocName } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
+import { summariseTransaction, type TransactionSummary } from './transaction-summary.js';
+import type { KnownCard, Refusal, Writer } from './write-rules.js';
 import type { Logger } from '../logger.js';
 
 /** A connected client of a room, as the room sees it. */
-export interface RoomPeer {
-  readonly participantId: string | null;
+export interface RoomPeer extends Writer {
   send(message: Uint8Array): void;
 }
+
+/** What the rules see of a change. */
+export interface ChangeUnderReview {
+  doc: Y.Doc;
+  summary: TransactionSummary;
+  writer: Writer;
+  known: ReadonlyMap<string, KnownCard>;
+  lockedBoards: ReadonlySet<string>;
+}
+
+/** Judges a peer's change to the document; a refusal reverts it for everyone. */
+export type RoomRules = (change: ChangeUnderReview) => Refusal | null;
 
 /** Origin of the saved state applied when a room loads: already saved, so not a change. */
 const LOAD_ORIGIN = Symbol('goldthread-load');
@@ -25,6 +38,8 @@ export interface RoomOptions {
   saveMaxMs: number;
   /** Where every change is appended before it counts as durable; null runs without one. */
   journal: RoomJournal | null;
+  /** The rules peers' changes must keep; without rules every change is accepted. */
+  rules: RoomRules | null;
   logger: Logger;
   /** Encodes a document update as a wire message (kept out of the room so it stays protocol-free). */
   encodeUpdate: (update: Uint8Array) => Uint8Array;
@@ -42,8 +57,17 @@ export class Room {
   readonly awareness: Awareness;
   /** Each peer, with the awareness client ids it has published. */
   readonly peers = new Map<RoomPeer, Set<number>>();
+  /** Boards on which participants' changes are refused (set by the facilitator's lock). */
+  readonly lockedBoards = new Set<string>();
   readonly #scheduler: SaveScheduler;
   readonly #options: RoomOptions;
+  /** Board and author of every card, to judge changes that delete a card. */
+  readonly #known = new Map<string, KnownCard>();
+  /** Captures only refused transactions, so they can be reverted. */
+  readonly #reverter: Y.UndoManager;
+  #refused: { transaction: Y.Transaction; refusal: Refusal } | null = null;
+  /** Updates of a refused change and its revert, sent together once the revert is done. */
+  #held: Uint8Array[] = [];
 
   constructor(options: RoomOptions) {
     this.#options = options;
@@ -56,8 +80,36 @@ export class Room {
       maxMs: options.saveMaxMs,
       onError: (error) => options.logger.error(`saving room ${this.name} failed; will retry on the next change`, error)
     });
+    // The judge must run before the reverter's own afterTransaction handler.
+    this.doc.on('afterTransaction', this.#judge);
+    this.#reverter = new Y.UndoManager(this.doc, {
+      captureTimeout: 0,
+      captureTransaction: (transaction) => transaction === this.#refused?.transaction
+    });
     this.doc.on('update', this.#onUpdate);
     this.awareness.on('update', this.#onAwareness);
+  }
+
+  /**
+   * Applies an update a peer sent. A change the rules refuse is reverted at once; the peers
+   * receive the change and its revert together, so nobody sees it. Returns the refusal, if any.
+   */
+  applyFromPeer(update: Uint8Array, peer: RoomPeer): Refusal | null {
+    this.#refused = null;
+    this.#held = [];
+    try {
+      Y.applyUpdate(this.doc, update, peer);
+      const refused = this.#refused as { refusal: Refusal } | null;
+      if (!refused) return null;
+      this.#reverter.undo();
+      this.#reverter.clear();
+      return refused.refusal;
+    } finally {
+      this.#refused = null;
+      const held = this.#held;
+      this.#held = [];
+      if (held.length > 0) this.#publish(Y.mergeUpdates(held), null);
+    }
   }
 
   get name(): string {
@@ -87,12 +139,14 @@ export class Room {
 
   addPeer(peer: RoomPeer): void {
     this.peers.set(peer, new Set());
+    this.#reverter.addTrackedOrigin(peer);
   }
 
   /** Removes a peer and the presence it published. */
   removePeer(peer: RoomPeer): void {
     const clients = this.peers.get(peer);
     this.peers.delete(peer);
+    this.#reverter.removeTrackedOrigin(peer);
     if (clients && clients.size > 0) removeAwarenessStates(this.awareness, [...clients], null);
   }
 
@@ -122,18 +176,53 @@ export class Room {
   destroy(): void {
     this.#scheduler.cancel();
     this.doc.off('update', this.#onUpdate);
+    this.doc.off('afterTransaction', this.#judge);
+    this.#reverter.destroy();
     this.awareness.off('update', this.#onAwareness);
     this.awareness.destroy();
     this.doc.destroy();
   }
 
-  readonly #onUpdate = (update: Uint8Array, origin: unknown) => {
+  readonly #judge = (transaction: Y.Transaction) => {
+    const summary = summariseTransaction(this.doc, transaction);
+    const rules = this.#options.rules;
+    const origin = transaction.origin as RoomPeer;
+    if (rules && this.peers.has(origin) && summary.cards.size + summary.otherRoots.size > 0) {
+      const refusal = rules({ doc: this.doc, summary, writer: origin, known: this.#known, lockedBoards: this.lockedBoards });
+      if (refusal) {
+        this.#refused = { transaction, refusal };
+        return;
+      }
+    }
+    const cards = cardsMap(this.doc);
+    for (const id of summary.cards) {
+      const entry = cards.get(id);
+      const boardId = entry?.get('boardId');
+      if (entry && typeof boardId === 'string') {
+        const authorId = entry.get('authorId');
+        this.#known.set(id, { boardId, authorId: typeof authorId === 'string' ? authorId : '' });
+      } else {
+        this.#known.delete(id);
+      }
+    }
+  };
+
+  readonly #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
+    if (this.#refused && (transaction === this.#refused.transaction || origin === this.#reverter)) {
+      this.#held.push(update);
+      return;
+    }
+    this.#publish(update, origin === REPLAY_ORIGIN ? REPLAY_ORIGIN : origin);
+  };
+
+  /** Journals an update (unless replayed from the journal), sends it to every peer but its origin, and schedules a save. */
+  #publish(update: Uint8Array, origin: unknown) {
     if (origin !== REPLAY_ORIGIN) this.#options.journal?.append(update);
     const message = this.#options.encodeUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
     this.#scheduler.changed();
-  };
+  }
 
   readonly #onAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },

@@ -130,6 +130,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
   }
 
   #index(workshop: StoredWorkshop) {
+    workshop = structuredClone(workshop);
     this.#workshops.set(workshop.id, workshop);
     this.#byJoinCode.set(workshop.joinCode, workshop.id);
   }

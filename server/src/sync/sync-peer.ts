@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -20,6 +19,7 @@ class TooLarge extends Error {}
  * and handled, in order, once it has. Read-only peers may sync down but their writes are dropped.
  */
 export class SyncPeer implements RoomPeer {
+  readonly role: 'facilitator' | 'participant';
   readonly participantId: string | null;
   readonly readOnly: boolean;
   readonly #socket: WebSocket;
@@ -29,8 +29,12 @@ export class SyncPeer implements RoomPeer {
   readonly #messages = new TokenBucket(RATES.yjsMessagesBurst, RATES.yjsMessagesPerSecond);
   readonly #awareness = new TokenBucket(RATES.awarenessBurst, RATES.awarenessPerSecond);
 
-  constructor(socket: WebSocket, options: { participantId: string | null; readOnly: boolean }) {
+  constructor(
+    socket: WebSocket,
+    options: { role: 'facilitator' | 'participant'; participantId: string | null; readOnly: boolean }
+  ) {
     this.#socket = socket;
+    this.role = options.role;
     this.participantId = options.participantId;
     this.readOnly = options.readOnly;
   }
@@ -114,7 +118,7 @@ export class SyncPeer implements RoomPeer {
         } else if (subType === syncProtocol.messageYjsSyncStep2 || subType === syncProtocol.messageYjsUpdate) {
           // Read-only connections may only read: their writes are dropped, unseen by anyone.
           const update = decoding.readVarUint8Array(decoder);
-          if (!this.readOnly) Y.applyUpdate(room.doc, update, this);
+          if (!this.readOnly) room.applyFromPeer(update, this);
         } else {
           throw new ProtocolViolation(`Unknown sync message type ${subType}.`);
         }

@@ -113,7 +113,11 @@ export class YjsEndpoint {
 
   #connect(ws: WebSocket, admission: Admission): void {
     const { rooms, logger } = this.#options;
-    const peer = new SyncPeer(ws, { participantId: admission.claims.participantId ?? null, readOnly: false });
+    const peer = new SyncPeer(ws, {
+      role: admission.claims.role,
+      participantId: admission.claims.participantId ?? null,
+      readOnly: false
+    });
     this.#peers.set(ws, peer);
     this.#alive.add(ws);
     ws.binaryType = 'nodebuffer';

@@ -68,12 +68,18 @@ export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   ) {
     end++;
   }
+  // Never cut between the two halves of a surrogate pair (emoji), on either side.
+  if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
+  if (end > 0 && isLowSurrogate(current.charCodeAt(current.length - end))) end--;
   doc.transact(() => {
     text.delete(start, current.length - start - end);
     text.insert(start, wanted.slice(start, wanted.length - end));
   });
   return true;
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** Changes a card's colour. */
 export function setCardColor(doc: Y.Doc, id: string, color: string): boolean {

@@ -184,7 +184,8 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
     for (const theme of themeList) theme.cards.sort(byVotesThen);
     otherCards.sort(byVotesThen);
     assignRanks(themeList);
-    assignRanks(otherCards);
+    // Loose cards beside themes are leftovers: ranking them too would give two "Rank 1"s.
+    if (themeList.length === 0) assignRanks(otherCards);
   } else {
     themeList.sort((a, b) => b.cards.length - a.cards.length || b.rooms.length - a.rooms.length || a.order - b.order);
   }

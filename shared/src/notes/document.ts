@@ -70,7 +70,7 @@ export interface NotesCardEntry {
   color: CardColor;
   createdAt: number;
   votes?: number;
-  /** Competition rank ("1, 2, 2, 4") among the cards listed beside it, only when votes exist. */
+  /** Competition rank ("1, 2, 2, 4") on a voted board without themes. */
   rank?: number;
   room: NotesRoomRef;
   workshopTitle: string;
@@ -85,6 +85,7 @@ export interface NotesThemeEntry {
   key: string;
   name: string;
   votes?: number;
+  /** Competition rank among the board's themes, when votes exist. */
   rank?: number;
   rooms: NotesRoomRef[];
   cards: NotesCardEntry[];

@@ -58,14 +58,14 @@ export function priorityMeta(item: NotesPriorityItem, showRooms: boolean): strin
 }
 
 /** The sentence under "Top priorities" saying how they were chosen. */
-export function priorityBasisSentence(top: NotesTopPriorities): string {
+export function priorityBasisSentence(top: NotesTopPriorities, severalRooms: boolean): string {
   switch (top.basis) {
     case 'votes':
       return `Ranked by votes on the ${top.boardTitle} board.`;
     case 'themes':
       return `No votes were recorded, so the ${top.boardTitle} themes with most cards are listed.`;
     case 'cards':
-      return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards from each room.`;
+      return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards posted${severalRooms ? ', taken from each room in turn' : ''}.`;
   }
 }
 

@@ -99,7 +99,7 @@ export function renderMarkdown(doc: NotesDocument): string {
   }
 
   if (doc.topPriorities) {
-    blocks.push(`## ${SECTION_TITLES.topPriorities}`, `_${md(priorityBasisSentence(doc.topPriorities))}_`);
+    blocks.push(`## ${SECTION_TITLES.topPriorities}`, `_${md(priorityBasisSentence(doc.topPriorities, rooms))}_`);
     const items = doc.topPriorities.items.map((item, index) => {
       const meta = priorityMeta(item, rooms);
       return `${index + 1}. ${escapeMarkdown(item.text, '   ') || ' '}${meta ? ` _(${md(meta)})_` : ''}`;

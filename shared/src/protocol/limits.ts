@@ -10,6 +10,7 @@ export const LIMITS = {
   roomsPerWorkshop: 20,
   boardsPerWorkshop: 12,
   joinCode: 12,
+  cardsPerBoard: 500,
   /** Largest request body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single Yjs websocket message. */

@@ -62,10 +62,10 @@ function isClaims(value: unknown): value is TokenClaims & { v: number } {
   const c = value as Record<string, unknown>;
   return (
     c.v === TOKEN_VERSION &&
-    (c.role === 'facilitator' || c.role === 'participant') &&
+    (c.role === 'facilitator' || c.role === 'participant' || c.role === 'projector') &&
     typeof c.workshopId === 'string' &&
     typeof c.exp === 'number' &&
-    (c.role === 'facilitator' || (typeof c.roomId === 'string' && typeof c.participantId === 'string'))
+    (c.role !== 'participant' || (typeof c.roomId === 'string' && typeof c.participantId === 'string'))
   );
 }
 

@@ -49,6 +49,11 @@ export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDep
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });
 
+  router.post('/workshops/:id/projector-token', (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.status(201).json(workshops.projectorToken(claims));
+  });
+
   router.get('/workshops/:id/rooms/:roomId/cards', async (req, res) => {
     const claims = workshops.authorise(req.params.id, bearer(req));
     res.json(await cards.list(claims, req.params.id, req.params.roomId));

@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import { LIMITS, cardsMap, type ErrorCode } from '@goldthread/shared';
 import type { TransactionSummary } from './transaction-summary.js';
+import type { Role } from '@goldthread/shared';
 
 /** Who made a change, as far as the rules care. */
 export interface Writer {
-  role: 'facilitator' | 'participant';
+  role: Role;
   participantId: string | null;
 }
 
@@ -40,6 +41,7 @@ export function checkRoomChange(
   },
   context: WorkshopBoards
 ): Refusal | null {
+  if (writer.role === 'projector') return { code: 'forbidden', message: 'The projector is read-only.' };
   const participant = writer.role === 'participant';
   if (participant && summary.otherRoots.size > 0) {
     return { code: 'forbidden', message: 'Only cards can be changed on a board.' };

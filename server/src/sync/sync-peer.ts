@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, RATES, errorBody, type ErrorCode } from '@goldthread/shared';
+import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
 import type { Room, RoomPeer } from '../rooms/room.js';
@@ -19,7 +19,7 @@ class TooLarge extends Error {}
  * and handled, in order, once it has. Read-only peers may sync down but their writes are dropped.
  */
 export class SyncPeer implements RoomPeer {
-  readonly role: 'facilitator' | 'participant';
+  readonly role: Role;
   readonly participantId: string | null;
   readonly readOnly: boolean;
   readonly #socket: WebSocket;
@@ -31,7 +31,7 @@ export class SyncPeer implements RoomPeer {
 
   constructor(
     socket: WebSocket,
-    options: { role: 'facilitator' | 'participant'; participantId: string | null; readOnly: boolean }
+    options: { role: Role; participantId: string | null; readOnly: boolean }
   ) {
     this.#socket = socket;
     this.role = options.role;

@@ -116,7 +116,8 @@ export class YjsEndpoint {
     const peer = new SyncPeer(ws, {
       role: admission.claims.role,
       participantId: admission.claims.participantId ?? null,
-      readOnly: false
+      // The projector only watches: whatever it sends is dropped, unseen by anyone.
+      readOnly: admission.claims.role === 'projector'
     });
     this.#peers.set(ws, peer);
     this.#alive.add(ws);

@@ -22,6 +22,7 @@ export class CardService {
 
   /** Adds a card in the holder's name (a participant) or as "Facilitator". */
   async add(claims: TokenClaims, workshopId: string, roomId: string, body: unknown): Promise<CardView> {
+    if (claims.role === 'projector') throw new AppError('forbidden', 'The projector is read-only.');
     const request = parseBody(addCardRequest, body);
     const workshop = this.#checkRoom(claims, workshopId, roomId);
     if (!workshop.boards.some((board) => board.id === request.boardId)) {

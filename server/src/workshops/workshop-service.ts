@@ -120,6 +120,13 @@ export class WorkshopService {
     return { token, workshop: facilitatorView(workshop) };
   }
 
+  /** Issues a read-only projector token; only the facilitator may. */
+  projectorToken(claims: TokenClaims): { token: string } {
+    requireFacilitator(claims);
+    const token = this.#tokens.sign({ role: 'projector', workshopId: claims.workshopId }, this.#options.facilitatorTokenTtlSeconds);
+    return { token };
+  }
+
   /** Checks a bearer token for a workshop; returns its claims. */
   authorise(workshopId: string, token: string | null): TokenClaims {
     this.require(workshopId);
@@ -143,7 +150,8 @@ export class WorkshopService {
   /** The workshop as the holder of these claims may see it. */
   viewFor(claims: Pick<TokenClaims, 'role' | 'workshopId'>): WorkshopView | FacilitatorWorkshopView {
     const workshop = this.require(claims.workshopId);
-    return claims.role === 'facilitator' ? facilitatorView(workshop) : publicView(workshop);
+    // The big screen shows the join code, so the projector sees it too.
+    return claims.role === 'participant' ? publicView(workshop) : facilitatorView(workshop);
   }
 
   /** The stored workshop, or a not_found / unavailable AppError. */
@@ -177,6 +185,11 @@ export class WorkshopService {
     for (const room of workshop.rooms) if (counts.get(room.id)! < counts.get(best)!) best = room.id;
     return best;
   }
+}
+
+/** Refuses anyone but the facilitator. */
+export function requireFacilitator(claims: Pick<TokenClaims, 'role'>): void {
+  if (claims.role !== 'facilitator') throw new AppError('forbidden', 'Only the facilitator can do that.');
 }
 
 function assertUnique(names: string[], what: string) {

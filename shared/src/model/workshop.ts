@@ -26,5 +26,8 @@ export interface FacilitatorWorkshopView extends WorkshopView {
   joinCode: string;
 }
 
-/** The roles a connection can hold. */
-export type Role = 'facilitator' | 'participant';
+/**
+ * The roles a connection can hold: the facilitator runs the workshop, participants work in
+ * their own room, and the projector (the big screen) only watches.
+ */
+export type Role = 'facilitator' | 'participant' | 'projector';

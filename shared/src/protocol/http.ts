@@ -86,6 +86,11 @@ export interface FacilitatorSessionResponse {
   workshop: FacilitatorWorkshopView;
 }
 
+/** Reply to `POST /api/workshops/:id/projector-token` (facilitator): a read-only token for the big screen. */
+export interface ProjectorTokenResponse {
+  token: string;
+}
+
 /** Reply to `GET /api/health`. */
 export interface HealthResponse {
   ok: true;

@@ -13,7 +13,7 @@ export interface PresenceUser {
 export const presenceUser = z.object({
   id: z.string().max(64),
   name: z.string().max(LIMITS.participantName),
-  role: z.enum(['facilitator', 'participant']),
+  role: z.enum(['facilitator', 'participant', 'projector']),
   color: z.string().max(32)
 });
 

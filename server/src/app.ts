@@ -9,6 +9,8 @@ import type { ServerConfig } from './config.js';
 import { apiNotFound, apiRouter, jsonErrors } from './http/index.js';
 import { loadWebApp } from './http/web-app.js';
 import { createControlServer, publishCounts, type ControlServer } from './control/control-server.js';
+import { ControlRegistry } from './control/control-registry.js';
+import { channels } from './control/commands.js';
 import { RoomRegistry } from './rooms/room-registry.js';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './sync/messages.js';
 import { YjsEndpoint } from './sync/yjs-endpoint.js';
@@ -84,11 +86,21 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     idleUnloadMs: config.roomIdleUnloadMs,
     encodeUpdate: encodeUpdateMessage,
     encodeAwareness: encodeAwarenessMessage,
+    prepare: async (room) => room.setLockedBoards((await controls.get(room.workshopId)).frozenBoards()),
     onOccupancyChange: (workshopId) => {
       if (io) void publishCounts(io, rooms, workshopId);
     }
   });
-  io = createControlServer(httpServer, { workshops, rooms, logger });
+  const controls = new ControlRegistry({
+    store,
+    logger,
+    onChange: (workshopId, control) => {
+      io?.to(channels.workshop(workshopId)).emit('control:state', control.snapshot());
+      const frozen = control.frozenBoards();
+      void rooms.roomsOf(workshopId).then((loaded) => loaded.forEach((room) => room.setLockedBoards(frozen)));
+    }
+  });
+  io = createControlServer(httpServer, { workshops, rooms, controls, logger });
   const yjs = new YjsEndpoint({ rooms, workshops, logger });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
@@ -106,6 +118,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       io.emit('server:restarting', { message: 'The server is restarting; you will be reconnected.' });
       yjs.closeAll();
       io.disconnectSockets(true);
+      controls.close();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

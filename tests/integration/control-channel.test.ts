@@ -168,7 +168,7 @@ describe('room head-counts', () => {
 });
 
 describe('robustness', () => {
-  it('a malformed payload or a missing ack callback is ignored, and the connection and server carry on', async () => {
+  it('a malformed payload is answered with a validation error, a missing ack is tolerated, and the connection and server carry on', async () => {
     const workshop = await createWorkshop(server.url);
     const person = await joinRoom(server.url, workshop, 'North');
     const socket = open({ token: person.token });
@@ -180,10 +180,15 @@ describe('robustness', () => {
     raw.emit('session:get', 'not an object', 42, null);
     raw.emit('no:such-event', { x: 1 }, () => undefined);
     raw.emit('session:get', Buffer.from([1, 2, 3]));
-    for (const payload of [42, 'text', null, [1, 2], { nested: { deep: [1, { a: 2 }] } }]) {
+    for (const payload of [42, 'text', [1, 2], { nested: { deep: [1, { a: 2 }] } }]) {
       const reply = (await raw.timeout(5000).emitWithAck('session:get', payload)) as Ack<SessionInfo>;
-      expect(reply, `payload ${JSON.stringify(payload)}`).toMatchObject({ data: { identity: { participantId: person.participantId } } });
+      expect(reply, `payload ${JSON.stringify(payload)}`).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
     }
+    // Only a callback, or an empty object: answered normally.
+    const bare = (await raw.timeout(5000).emitWithAck('session:get')) as Ack<SessionInfo>;
+    expect(bare).toMatchObject({ data: { identity: { participantId: person.participantId } } });
+    const plain = (await raw.timeout(5000).emitWithAck('session:get', {})) as Ack<SessionInfo>;
+    expect(plain).toMatchObject({ data: { identity: { participantId: person.participantId } } });
     expect(socket.connected).toBe(true);
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
   });

@@ -2,15 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
-  PROTOCOL_VERSION,
   SOCKET_PATH,
   errorBody,
-  type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SessionIdentity
 } from '@goldthread/shared';
-import { AppError } from '../errors.js';
+import { channels, registerCommands } from './commands.js';
+import type { ControlRegistry } from './control-registry.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
@@ -25,11 +24,10 @@ export type ControlSocket = Socket<ClientToServerEvents, ServerToClientEvents, R
 export interface ControlDeps {
   workshops: WorkshopService;
   rooms: RoomRegistry;
+  controls: ControlRegistry;
   logger: Logger;
 }
 
-/** Socket.IO room of a workshop's facilitators, who receive head-counts and control state. */
-export const facilitatorsOf = (workshopId: string) => `facilitators:${workshopId}`;
 
 /**
  * The Socket.IO control channel: the handshake token decides the identity, and every
@@ -64,18 +62,13 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
 
   io.on('connection', (socket) => {
     const { identity } = socket.data;
+    void socket.join(channels.workshop(identity.workshopId));
     if (identity.role === 'facilitator') {
-      void socket.join(facilitatorsOf(identity.workshopId));
+      void socket.join(channels.facilitators(identity.workshopId));
       void publishCounts(io, deps.rooms, identity.workshopId);
     }
-
-    socket.on('session:get', (_payload, ack) => {
-      respond(ack, deps.logger, () => ({
-        identity,
-        workshop: deps.workshops.viewFor(identity),
-        protocol: PROTOCOL_VERSION
-      }));
-    });
+    if (identity.participantId) void socket.join(channels.participant(identity.participantId));
+    registerCommands(socket, { io, controls: deps.controls, rooms: deps.rooms, logger: deps.logger, workshops: deps.workshops });
   });
 
   return io;
@@ -84,24 +77,5 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
 /** Sends the current head-count of each room to the workshop's facilitators. */
 export async function publishCounts(io: ControlServer, rooms: RoomRegistry, workshopId: string): Promise<void> {
   const counts = await rooms.participantCounts(workshopId);
-  io.to(facilitatorsOf(workshopId)).emit('rooms:counts', { workshopId, counts });
-}
-
-/**
- * Runs a command and acknowledges it: `{ data }` on success, the AppError's code otherwise,
- * and a generic `internal` error (details only in the log) for anything unexpected.
- */
-export function respond<T>(ack: unknown, logger: Logger, run: () => T): void {
-  if (typeof ack !== 'function') return;
-  const reply = ack as (reply: Ack<T>) => void;
-  try {
-    reply({ data: run() });
-  } catch (error) {
-    if (error instanceof AppError) {
-      reply(errorBody(error.code, error.message));
-      return;
-    }
-    logger.error('a control command failed', error);
-    reply(errorBody('internal', 'Something went wrong on the server. Please try again.'));
-  }
+  io.to(channels.facilitators(workshopId)).emit('rooms:counts', { workshopId, counts });
 }

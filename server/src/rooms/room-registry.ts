@@ -17,6 +17,8 @@ export interface RoomRegistryOptions {
   idleUnloadMs: number;
   encodeUpdate: (update: Uint8Array) => Uint8Array;
   encodeAwareness: (awareness: Awareness, clients: number[]) => Uint8Array;
+  /** Runs on a freshly loaded room before any peer syncs, e.g. to apply the board locks. */
+  prepare?: (room: Room) => Promise<void>;
   /** Called whenever a room's peers change, e.g. to publish head-counts. */
   onOccupancyChange?: (workshopId: string) => void;
 }
@@ -80,6 +82,17 @@ export class RoomRegistry {
     return this.#rooms.get(`${workshopId}/${roomId}`);
   }
 
+  /** The rooms of a workshop that are in memory now. */
+  async roomsOf(workshopId: string): Promise<Room[]> {
+    const rooms: Room[] = [];
+    for (const [name, pending] of this.#rooms) {
+      if (!name.startsWith(`${workshopId}/`)) continue;
+      const room = await pending.catch(() => null);
+      if (room) rooms.push(room);
+    }
+    return rooms;
+  }
+
   /** How many rooms are in memory. */
   get size(): number {
     return this.#rooms.size;
@@ -88,11 +101,7 @@ export class RoomRegistry {
   /** Head-count of participants per loaded room of a workshop. */
   async participantCounts(workshopId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const [name, pending] of this.#rooms) {
-      if (!name.startsWith(`${workshopId}/`)) continue;
-      const room = await pending.catch(() => null);
-      if (room) counts[room.roomId] = room.participantCount();
-    }
+    for (const room of await this.roomsOf(workshopId)) counts[room.roomId] = room.participantCount();
     return counts;
   }
 
@@ -154,6 +163,7 @@ export class RoomRegistry {
     });
     try {
       if (saved) room.load(saved);
+      await this.#options.prepare?.(room);
     } catch (error) {
       await opened?.journal.close();
       room.destroy();

@@ -57,7 +57,7 @@ export class Room {
   readonly awareness: Awareness;
   /** Each peer, with the awareness client ids it has published. */
   readonly peers = new Map<RoomPeer, Set<number>>();
-  /** Boards on which participants' changes are refused (set by the facilitator's lock). */
+  /** Boards on which participants' changes are refused (locked, or in a phase that freezes cards). */
   readonly lockedBoards = new Set<string>();
   readonly #scheduler: SaveScheduler;
   readonly #options: RoomOptions;
@@ -135,6 +135,12 @@ export class Room {
       }
     }
     return failed;
+  }
+
+  /** Replaces the set of boards closed to participants' changes. */
+  setLockedBoards(boardIds: Iterable<string>): void {
+    this.lockedBoards.clear();
+    for (const id of boardIds) this.lockedBoards.add(id);
   }
 
   addPeer(peer: RoomPeer): void {

@@ -12,6 +12,7 @@ import type {
   WorkshopStore
 } from './types.js';
 import type { CardView } from '@goldthread/shared';
+import type { StoredControl } from '../control/workshop-control.js';
 
 /** The on-disk shape of `<dataDir>/workshops/<id>.json`. */
 interface WorkshopFile {
@@ -20,6 +21,7 @@ interface WorkshopFile {
   workshop: StoredWorkshop;
   participants: StoredParticipant[];
   rooms: Record<string, { savedAt: number; update: string; cards: CardView[] }>;
+  control?: StoredControl;
 }
 
 function isWorkshopFile(value: unknown): value is WorkshopFile {
@@ -109,7 +111,8 @@ export class LowdbWorkshopStore implements WorkshopStore {
 
   async loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null> {
     return this.#withFile(workshopId, async (db) => {
-      const saved = (await this.#read(db, workshopId)).rooms[roomId];
+      const rooms = (await this.#read(db, workshopId)).rooms;
+      const saved = Object.hasOwn(rooms, roomId) ? rooms[roomId] : undefined;
       if (!saved) return null;
       return { savedAt: saved.savedAt, cards: saved.cards, update: new Uint8Array(Buffer.from(saved.update, 'base64')) };
     });
@@ -122,6 +125,16 @@ export class LowdbWorkshopStore implements WorkshopStore {
         update: Buffer.from(snapshot.update).toString('base64'),
         cards: snapshot.cards
       };
+    });
+  }
+
+  async loadControl(workshopId: string) {
+    return this.#withFile(workshopId, async (db) => (await this.#read(db, workshopId)).control ?? null);
+  }
+
+  async saveControl(workshopId: string, control: StoredControl) {
+    await this.#update(workshopId, (data) => {
+      data.control = control;
     });
   }
 
@@ -142,6 +155,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
   async #read(db: Low<WorkshopFile>, workshopId: string): Promise<WorkshopFile> {
     const broken = this.#broken.get(workshopId);
     if (broken) throw new Error(`workshop ${workshopId} cannot be used: ${broken.problem}`);
+    if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
     await db.read();
     if (!db.data || !isWorkshopFile(db.data)) {
       const problem = `${this.#fileOf(workshopId)} is missing or not a Goldthread workshop file`;

@@ -1,10 +1,12 @@
 import type { RoomSnapshot, StoredParticipant, StoredWorkshop, WorkshopStore } from './types.js';
+import type { StoredControl } from '../control/workshop-control.js';
 
 /** In-memory twin of the lowdb store, for tests and throwaway servers. */
 export class MemoryWorkshopStore implements WorkshopStore {
   readonly #workshops = new Map<string, StoredWorkshop>();
   readonly #participants = new Map<string, StoredParticipant[]>();
   readonly #rooms = new Map<string, RoomSnapshot>();
+  readonly #controls = new Map<string, StoredControl>();
 
   async open() {
     return { workshops: this.#workshops.size, broken: [] };
@@ -43,6 +45,16 @@ export class MemoryWorkshopStore implements WorkshopStore {
   async saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot) {
     if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
     this.#rooms.set(`${workshopId}/${roomId}`, structuredClone(snapshot));
+  }
+
+  async loadControl(workshopId: string) {
+    const control = this.#controls.get(workshopId);
+    return control ? structuredClone(control) : null;
+  }
+
+  async saveControl(workshopId: string, control: StoredControl) {
+    if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
+    this.#controls.set(workshopId, structuredClone(control));
   }
 
   async close() {}

@@ -1,4 +1,5 @@
 import type { Board, CardView, Room } from '@goldthread/shared';
+import type { StoredControl } from '../control/workshop-control.js';
 
 /** A workshop as the server keeps it. The facilitator key is only ever stored hashed. */
 export interface StoredWorkshop {
@@ -51,5 +52,8 @@ export interface WorkshopStore {
   /** The latest saved state of a room, or null for a room never saved. */
   loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null>;
   saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot): Promise<void>;
+  /** The facilitator's control state (phases, timer, votes...), or null before the first change. */
+  loadControl(workshopId: string): Promise<StoredControl | null>;
+  saveControl(workshopId: string, control: StoredControl): Promise<void>;
   close(): Promise<void>;
 }

@@ -33,12 +33,22 @@ export function cardsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(CARDS_KEY);
 }
 
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** Cuts text to at most `max` UTF-16 units without splitting an emoji's surrogate pair. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, cut);
+}
+
 /** Adds a card and returns its id. Text is trimmed to the card limit. */
 export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string {
   const entry = new Y.Map<unknown>();
   doc.transact(() => {
     entry.set('boardId', card.boardId);
-    entry.set('text', new Y.Text(card.text.slice(0, LIMITS.cardText)));
+    entry.set('text', new Y.Text(truncateText(card.text, LIMITS.cardText)));
     entry.set('authorId', card.authorId);
     entry.set('authorName', card.authorName.trim() || 'Anonymous');
     entry.set('color', card.color && isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
@@ -55,7 +65,7 @@ export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string
 export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   const text = cardsMap(doc).get(id)?.get('text');
   if (!(text instanceof Y.Text)) return false;
-  const wanted = next.slice(0, LIMITS.cardText);
+  const wanted = truncateText(next, LIMITS.cardText);
   const current = text.toString();
   if (current === wanted) return true;
   let start = 0;
@@ -77,9 +87,6 @@ export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   });
   return true;
 }
-
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** Changes a card's colour. */
 export function setCardColor(doc: Y.Doc, id: string, color: string): boolean {

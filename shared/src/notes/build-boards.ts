@@ -1,12 +1,6 @@
 import type { Board } from '../model/workshop.js';
 import type { NotesCardInput, NotesThemeInput, RoomNotesInput, WorkshopNotesInput } from './model.js';
-import type {
-  NotesActionEntry,
-  NotesBoardSection,
-  NotesCardEntry,
-  NotesRoomRef,
-  NotesThemeEntry
-} from './document.js';
+import type { NotesActionEntry, NotesBoardSection, NotesCardEntry, NotesRoomRef, NotesThemeEntry } from './document.js';
 
 /** A room in scope, with what its cards need to be labelled. */
 export interface ScopedRoom {

@@ -50,6 +50,7 @@ export function buildNotes(
   const boards = groups.map((group) => buildBoardSection(group, rooms));
   const isoDates = source.map((workshop) => workshopIsoDate(workshop.workshop));
   const first = source[0].workshop;
+  const facilitators = source.map((workshop) => workshop.workshop.facilitatorName?.trim() || undefined);
 
   return {
     scope,
@@ -57,13 +58,13 @@ export function buildNotes(
     subtitle: subtitleFor(scope, source, rooms),
     dateLabel: dateRangeLabel(isoDates),
     isoDate: isoDates[0],
-    facilitators: [...new Set(source.flatMap((w) => (w.workshop.facilitatorName?.trim() ? [w.workshop.facilitatorName.trim()] : [])))],
+    facilitators: [...new Set(facilitators.filter((name): name is string => name !== undefined))],
     workshops: source.map((workshop, index) => ({
       id: workshop.workshop.id,
       title: workshop.workshop.title,
       isoDate: isoDates[index],
       dateLabel: longDate(isoDates[index]),
-      ...(workshop.workshop.facilitatorName?.trim() ? { facilitatorName: workshop.workshop.facilitatorName.trim() } : {}),
+      ...(facilitators[index] ? { facilitatorName: facilitators[index] } : {}),
       rooms: rooms.filter((scoped) => scoped.workshop === workshop).map((scoped) => scoped.ref)
     })),
     attendance: attendanceOf(rooms),
@@ -79,7 +80,9 @@ export function buildNotes(
         isoDate: scoped.isoDate,
         participantCount: participants.length,
         organisations: tally(participants.map((p) => p.organisation)).map((count) => count.name),
-        boards: groups.filter((group) => group.boards.has(scoped.ref.workshopId)).map((group) => buildBoardSection(group, [scoped]))
+        boards: groups
+          .filter((group) => group.boards.has(scoped.ref.workshopId))
+          .map((group) => buildBoardSection(group, [scoped]))
       };
     }),
     source
@@ -92,7 +95,8 @@ function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): Worksho
   if (scope.kind === 'series') {
     return [...inputs].sort(
       (a, b) =>
-        workshopIsoDate(a.workshop).localeCompare(workshopIsoDate(b.workshop)) || a.workshop.createdAt - b.workshop.createdAt
+        workshopIsoDate(a.workshop).localeCompare(workshopIsoDate(b.workshop)) ||
+        a.workshop.createdAt - b.workshop.createdAt
     );
   }
   if (scope.kind === 'workshop') {

@@ -5,6 +5,13 @@ export { normaliseThemeName } from './build-boards.js';
 export { renderMarkdown, escapeMarkdown } from './render-markdown.js';
 export { renderHtml, escapeHtml } from './render-html.js';
 export { renderCsv, neutraliseCsvFormula, NOTES_CSV_COLUMNS, type RenderCsvOptions } from './render-csv.js';
-export { renderJson, parseNotesJson, NotesJsonError, NOTES_JSON_FORMAT, NOTES_JSON_VERSION, type NotesJson } from './notes-json.js';
+export {
+  renderJson,
+  parseNotesJson,
+  NotesJsonError,
+  NOTES_JSON_FORMAT,
+  NOTES_JSON_VERSION,
+  type NotesJson
+} from './notes-json.js';
 export { buildDocx } from './render-docx.js';
 export { notesFileName, notesFileNameFor } from './file-names.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARD_COLORS } from '../model/defaults.js';
+import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { NotesDocument } from './document.js';
 import type {
@@ -40,7 +40,8 @@ export interface NotesJson {
 
 export const NOTES_JSON_FORMAT = 'goldthread-notes';
 export const NOTES_JSON_VERSION = 1;
-const ABOUT = 'Goldthread session notes: the workshop data these notes were made from. Import it into Goldthread to recreate the workshop.';
+const ABOUT =
+  'Goldthread session notes: the workshop data these notes were made from. Import it into Goldthread to recreate the workshop.';
 
 /** Thrown by `parseNotesJson` with a message fit to show the person importing the file. */
 export class NotesJsonError extends Error {
@@ -58,13 +59,24 @@ const cardSchema = z.object({
   text: z.string().max(LIMITS.cardText),
   authorId: z.string().max(64),
   authorName: z.string().max(LIMITS.participantName),
-  color: z.enum(CARD_COLORS.map((c) => c.id) as [string, ...string[]]),
+  color: z.enum(CARD_COLORS.map((c) => c.id) as [CardColor, ...CardColor[]]),
   createdAt: time,
   themeId: id.optional(),
   votes: count.optional()
 });
-const themeSchema = z.object({ id, boardId: id, name: z.string().max(LIMITS.boardTitle), cardIds: z.array(id), votes: count.optional() });
-const actionSchema = z.object({ text: z.string().max(LIMITS.cardText), owner: opt(200), boardId: id.optional(), cardId: id.optional() });
+const themeSchema = z.object({
+  id,
+  boardId: id,
+  name: z.string().max(LIMITS.boardTitle),
+  cardIds: z.array(id),
+  votes: count.optional()
+});
+const actionSchema = z.object({
+  text: z.string().max(LIMITS.cardText),
+  owner: opt(200),
+  boardId: id.optional(),
+  cardId: id.optional()
+});
 const roomSchema = z.object({
   id,
   name: z.string().max(LIMITS.roomName),
@@ -82,11 +94,26 @@ const workshopSchema = z
       date: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional()
     }),
     boards: z
-      .array(z.object({ id, kind: z.string().max(LIMITS.boardKind), title: z.string().max(LIMITS.boardTitle), prompt: z.string().max(LIMITS.boardPrompt) }))
+      .array(
+        z.object({
+          id,
+          kind: z.string().max(LIMITS.boardKind),
+          title: z.string().max(LIMITS.boardTitle),
+          prompt: z.string().max(LIMITS.boardPrompt)
+        })
+      )
       .max(LIMITS.boardsPerWorkshop),
     rooms: z.array(roomSchema).max(LIMITS.roomsPerWorkshop),
     participants: z
-      .array(z.object({ id, name: z.string().max(LIMITS.participantName), roomId: id, organisation: opt(200), sector: opt(100) }))
+      .array(
+        z.object({
+          id,
+          name: z.string().max(LIMITS.participantName),
+          roomId: id,
+          organisation: opt(200),
+          sector: opt(100)
+        })
+      )
       .optional()
   })
   .superRefine((w, ctx) => {
@@ -101,7 +128,8 @@ const workshopSchema = z
       if (cards.size !== room.cards.length) problem(['rooms', r, 'cards'], 'card ids must be unique within a room');
       room.cards.forEach((card, c) => {
         if (!boards.has(card.boardId)) problem(['rooms', r, 'cards', c, 'boardId'], `no board ${card.boardId}`);
-        if (card.themeId && !themes.has(card.themeId)) problem(['rooms', r, 'cards', c, 'themeId'], `no theme ${card.themeId} in this room`);
+        if (card.themeId && !themes.has(card.themeId))
+          problem(['rooms', r, 'cards', c, 'themeId'], `no theme ${card.themeId} in this room`);
       });
       room.themes?.forEach((theme, t) => {
         if (!boards.has(theme.boardId)) problem(['rooms', r, 'themes', t, 'boardId'], `no board ${theme.boardId}`);
@@ -110,8 +138,10 @@ const workshopSchema = z
         }
       });
       room.actions?.forEach((action, a) => {
-        if (action.boardId && !boards.has(action.boardId)) problem(['rooms', r, 'actions', a, 'boardId'], `no board ${action.boardId}`);
-        if (action.cardId && !cards.has(action.cardId)) problem(['rooms', r, 'actions', a, 'cardId'], `no card ${action.cardId} in this room`);
+        if (action.boardId && !boards.has(action.boardId))
+          problem(['rooms', r, 'actions', a, 'boardId'], `no board ${action.boardId}`);
+        if (action.cardId && !cards.has(action.cardId))
+          problem(['rooms', r, 'actions', a, 'cardId'], `no card ${action.cardId} in this room`);
       });
     });
     w.participants?.forEach((p, i) => {
@@ -139,11 +169,15 @@ const notesJsonSchema = z
       (scope.kind === 'workshop' &&
         (scope.workshopId ? workshops.some((w) => w.workshop.id === scope.workshopId) : workshops.length === 1)) ||
       (scope.kind === 'room' && workshops.some((w) => w.rooms.some((room) => room.id === scope.roomId)));
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'names a room or workshop the file does not hold' });
+    if (!ok)
+      ctx.addIssue({ code: 'custom', path: ['scope'], message: 'names a room or workshop the file does not hold' });
   });
 
 function pathLabel(path: PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('') || '(file)';
+  return (
+    path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('') ||
+    '(file)'
+  );
 }
 
 /**
@@ -175,7 +209,8 @@ export function parseNotesJson(text: string): NotesJson {
     if (issues.length > 5) lines.push(`…and ${issues.length - 5} more`);
     throw new NotesJsonError(`This Goldthread notes file cannot be imported:\n${lines.join('\n')}`);
   }
-  return result.data as NotesJson;
+  const notes: NotesJson = result.data;
+  return notes;
 }
 
 function card(c: NotesCardInput): NotesCardInput {
@@ -235,8 +270,12 @@ function workshop(w: WorkshopNotesInput): WorkshopNotesInput {
 }
 
 function scopeOf(scope: NotesScope): NotesScope {
-  if (scope.kind === 'room') return scope.workshopId ? { kind: 'room', roomId: scope.roomId, workshopId: scope.workshopId } : { kind: 'room', roomId: scope.roomId };
-  if (scope.kind === 'workshop') return scope.workshopId ? { kind: 'workshop', workshopId: scope.workshopId } : { kind: 'workshop' };
+  if (scope.kind === 'room')
+    return scope.workshopId
+      ? { kind: 'room', roomId: scope.roomId, workshopId: scope.workshopId }
+      : { kind: 'room', roomId: scope.roomId };
+  if (scope.kind === 'workshop')
+    return scope.workshopId ? { kind: 'workshop', workshopId: scope.workshopId } : { kind: 'workshop' };
   return scope.title !== undefined ? { kind: 'series', title: scope.title } : { kind: 'series' };
 }
 

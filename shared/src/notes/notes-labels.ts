@@ -64,8 +64,10 @@ export function priorityBasisSentence(top: NotesTopPriorities, severalRooms: boo
       return `Ranked by votes on the ${top.boardTitle} board.`;
     case 'themes':
       return `No votes were recorded, so the ${top.boardTitle} themes with most cards are listed.`;
-    case 'cards':
-      return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards posted${severalRooms ? ', taken from each room in turn' : ''}.`;
+    case 'cards': {
+      const order = severalRooms ? ', taken from each room in turn' : '';
+      return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards posted${order}.`;
+    }
   }
 }
 
@@ -83,7 +85,10 @@ export function actionSubject(action: NotesActionEntry): string {
 export function metaLines(doc: NotesDocument): { label: string; value: string }[] {
   const lines = [{ label: 'Date', value: doc.dateLabel }];
   if (doc.facilitators.length) {
-    lines.push({ label: doc.facilitators.length === 1 ? 'Facilitator' : 'Facilitators', value: doc.facilitators.join(', ') });
+    lines.push({
+      label: doc.facilitators.length === 1 ? 'Facilitator' : 'Facilitators',
+      value: doc.facilitators.join(', ')
+    });
   }
   if (doc.scope.kind === 'series') {
     lines.push({ label: 'Workshops', value: doc.workshops.map((w) => `${w.title} (${w.dateLabel})`).join('; ') });

@@ -26,7 +26,8 @@ const HEADINGS = [
 ] as const;
 
 // Word will not open a document whose XML holds control characters or lone surrogates.
-const XML_INVALID = /[\u0000-\u0008\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID =
+  /[\u0000-\u0008\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text runs for user text: line breaks (including Word's vertical tab) become breaks. */
 function runs(text: string, style: { italics?: boolean; bold?: boolean } = {}): TextRun[] {
@@ -59,7 +60,10 @@ function table(headers: string[], rows: string[][]): Table {
 }
 
 function countTable(heading: string, counts: NotesCount[]): Table {
-  return table([heading, 'People'], counts.map((c) => [c.name, String(c.count)]));
+  return table(
+    [heading, 'People'],
+    counts.map((c) => [c.name, String(c.count)])
+  );
 }
 
 function actionParagraph(action: NotesActionEntry, level: number): Paragraph {
@@ -70,7 +74,10 @@ function cardParagraphs(cards: NotesCardEntry[], show: Show): Paragraph[] {
   return cards.flatMap((card) => {
     const meta = cardMeta(card, show);
     const children = [...runs(card.text), ...(meta ? runs(` (${meta})`, { italics: true }) : [])];
-    return [new Paragraph({ bullet: { level: 0 }, keepLines: true, children }), ...card.actions.map((a) => actionParagraph(a, 1))];
+    return [
+      new Paragraph({ bullet: { level: 0 }, keepLines: true, children }),
+      ...card.actions.map((a) => actionParagraph(a, 1))
+    ];
   });
 }
 
@@ -79,7 +86,11 @@ function boardBlocks(board: NotesBoardSection, level: number, show: Show): Block
   for (const prompt of board.prompts) blocks.push(note(prompt));
   if (board.cardCount === 0 && board.themes.length === 0) blocks.push(note(EMPTY_SECTION_TEXT.board));
   for (const theme of board.themes) {
-    blocks.push(heading(theme.name, level + 1), note(themeMeta(theme, show.room)), ...cardParagraphs(theme.cards, show));
+    blocks.push(
+      heading(theme.name, level + 1),
+      note(themeMeta(theme, show.room)),
+      ...cardParagraphs(theme.cards, show)
+    );
   }
   if (board.otherCards.length) {
     if (board.themes.length) blocks.push(heading(SECTION_TITLES.otherCards, level + 1));
@@ -97,7 +108,9 @@ function bodyBlocks(doc: NotesDocument): Block[] {
   const blocks: Block[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) }),
     new Paragraph({ children: runs(doc.subtitle, { italics: true }) }),
-    ...metaLines(doc).map((line) => new Paragraph({ children: [...runs(`${line.label}: `, { bold: true }), ...runs(line.value)] }))
+    ...metaLines(doc).map(
+      (line) => new Paragraph({ children: [...runs(`${line.label}: `, { bold: true }), ...runs(line.value)] })
+    )
   ];
 
   const { attendance } = doc;
@@ -106,7 +119,8 @@ function bodyBlocks(doc: NotesDocument): Block[] {
   else {
     const rows = attendance.byRoom.map((row) => [row.room.label, String(row.count)]);
     blocks.push(table(['Room', 'People'], [...rows, ['Total', String(attendance.total)]]));
-    if (attendance.bySector.length) blocks.push(heading(SECTION_TITLES.bySector, 2), countTable('Sector', attendance.bySector));
+    if (attendance.bySector.length)
+      blocks.push(heading(SECTION_TITLES.bySector, 2), countTable('Sector', attendance.bySector));
     if (attendance.byOrganisation.length) {
       blocks.push(heading(SECTION_TITLES.byOrganisation, 2), countTable('Organisation', attendance.byOrganisation));
     }
@@ -117,7 +131,11 @@ function bodyBlocks(doc: NotesDocument): Block[] {
     if (!doc.topPriorities.items.length) blocks.push(note(EMPTY_SECTION_TEXT.priorities));
     doc.topPriorities.items.forEach((item, index) => {
       const meta = priorityMeta(item, rooms);
-      const children = [...runs(`${index + 1}. `, { bold: true }), ...runs(item.text), ...(meta ? runs(` (${meta})`, { italics: true }) : [])];
+      const children = [
+        ...runs(`${index + 1}. `, { bold: true }),
+        ...runs(item.text),
+        ...(meta ? runs(` (${meta})`, { italics: true }) : [])
+      ];
       blocks.push(new Paragraph({ keepLines: true, children }));
     });
   }
@@ -129,11 +147,23 @@ function bodyBlocks(doc: NotesDocument): Block[] {
     const themeTable = (themes: typeof cross.shared) =>
       table(
         ['Theme', 'Board', 'Rooms', 'Cards', 'Votes'],
-        themes.map((t) => [t.name, t.boardTitle, roomsLabel(t.rooms), String(t.cardCount), t.votes === undefined ? '' : String(t.votes)])
+        themes.map((t) => [
+          t.name,
+          t.boardTitle,
+          roomsLabel(t.rooms),
+          String(t.cardCount),
+          t.votes === undefined ? '' : String(t.votes)
+        ])
       );
     blocks.push(heading(SECTION_TITLES.crossRoom, 1));
-    blocks.push(heading(SECTION_TITLES.shared, 2), cross.shared.length ? themeTable(cross.shared) : note(EMPTY_SECTION_TEXT.shared));
-    blocks.push(heading(SECTION_TITLES.unique, 2), cross.unique.length ? themeTable(cross.unique) : note(EMPTY_SECTION_TEXT.unique));
+    blocks.push(
+      heading(SECTION_TITLES.shared, 2),
+      cross.shared.length ? themeTable(cross.shared) : note(EMPTY_SECTION_TEXT.shared)
+    );
+    blocks.push(
+      heading(SECTION_TITLES.unique, 2),
+      cross.unique.length ? themeTable(cross.unique) : note(EMPTY_SECTION_TEXT.unique)
+    );
   }
 
   if (doc.actions.length) {
@@ -171,7 +201,9 @@ export function buildDocx(doc: NotesDocument): Document {
     styles: { default: { document: { run: { font: 'Arial', size: 22 } } } },
     sections: [
       {
-        properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } },
+        properties: {
+          page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } }
+        },
         children: bodyBlocks(doc)
       }
     ]

@@ -21,7 +21,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ENTITIES[char]);
 }
 
-const e = escapeHtml;
+/** Escapes user text for display: other line separators become newlines, control characters go. */
+function e(text: string): string {
+  return escapeHtml(text.replace(/[\v\f\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, ''));
+}
 
 const CARD_COLOR_CSS = CARD_COLORS.map((c) => `.card-${c.id}{border-left-color:${c.background}}`).join('');
 
@@ -48,7 +51,9 @@ ${CARD_COLOR_CSS}
 .card-actions{margin:.3em 0 0;padding-left:1.2em}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em}
 caption{text-align:left;font-weight:600;padding:.2em 0}
-th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}
+tbody th{font-weight:400}
+table.counts{width:auto;min-width:50%}
 thead th{background:#f1ede3}
 td.number,th.number{text-align:right}
 @page{size:A4;margin:18mm 16mm 20mm}
@@ -62,10 +67,35 @@ thead{display:table-header-group}
 }`;
 
 type Show = { room: boolean; author: boolean };
+type Column = { label: string; numeric?: boolean };
+
+/** A table whose first cell heads each row; every value is escaped here. */
+function table(
+  columns: Column[],
+  rows: (string | number)[][],
+  options: { caption?: string; total?: number; className?: string } = {}
+): string {
+  const cls = (column: Column | undefined) => (column?.numeric ? ' class="number"' : '');
+  const row = (cells: (string | number)[]) =>
+    `<tr>${cells
+      .map((cell, i) =>
+        i === 0 ? `<th scope="row">${e(String(cell))}</th>` : `<td${cls(columns[i])}>${e(String(cell))}</td>`
+      )
+      .join('')}</tr>`;
+  const head = columns.map((column) => `<th scope="col"${cls(column)}>${e(column.label)}</th>`).join('');
+  return [
+    options.className ? `<table class="${options.className}">` : '<table>',
+    options.caption ? `<caption>${e(options.caption)}</caption>` : '',
+    `<thead><tr>${head}</tr></thead>`,
+    `<tbody>${rows.map(row).join('')}</tbody>`,
+    options.total === undefined ? '' : `<tfoot>${row(['Total', options.total])}</tfoot>`,
+    '</table>'
+  ].join('');
+}
 
 function countTable(caption: string, heading: string, counts: NotesCount[]): string {
-  const rows = counts.map((c) => `<tr><th scope="row">${e(c.name)}</th><td class="number">${c.count}</td></tr>`).join('');
-  return `<table><caption>${e(caption)}</caption><thead><tr><th scope="col">${e(heading)}</th><th scope="col" class="number">People</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = counts.map((c) => [c.name, c.count]);
+  return table([{ label: heading }, { label: 'People', numeric: true }], rows, { caption, className: 'counts' });
 }
 
 function actionItems(actions: NotesActionEntry[]): string {
@@ -77,7 +107,8 @@ function cardList(cards: NotesCardEntry[], show: Show): string {
     const color = isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR;
     const meta = cardMeta(card, show);
     const actions = card.actions.length ? `<ul class="card-actions">${actionItems(card.actions)}</ul>` : '';
-    return `<li class="card card-${color}"><p class="card-text">${e(card.text)}</p>${meta ? `<p class="meta">${e(meta)}</p>` : ''}${actions}</li>`;
+    const metaLine = meta ? `<p class="meta">${e(meta)}</p>` : '';
+    return `<li class="card card-${color}"><p class="card-text">${e(card.text)}</p>${metaLine}${actions}</li>`;
   });
   return `<ul class="cards">${items.join('')}</ul>`;
 }
@@ -107,12 +138,9 @@ function attendanceSection(doc: NotesDocument): string {
   const parts = [`<h2>${SECTION_TITLES.attendance}</h2>`];
   if (attendance.total === 0) parts.push(`<p class="note">${EMPTY_SECTION_TEXT.attendance}</p>`);
   else {
-    const rows = attendance.byRoom
-      .map((row) => `<tr><th scope="row">${e(row.room.label)}</th><td class="number">${row.count}</td></tr>`)
-      .join('');
-    parts.push(
-      `<table><caption>People by room</caption><thead><tr><th scope="col">Room</th><th scope="col" class="number">People</th></tr></thead><tbody>${rows}</tbody><tfoot><tr><th scope="row">Total</th><td class="number">${attendance.total}</td></tr></tfoot></table>`
-    );
+    const rows = attendance.byRoom.map((row) => [row.room.label, row.count]);
+    const columns = [{ label: 'Room' }, { label: 'People', numeric: true }];
+    parts.push(table(columns, rows, { caption: 'People by room', total: attendance.total, className: 'counts' }));
     if (attendance.bySector.length) parts.push(countTable('People by sector', 'Sector', attendance.bySector));
     if (attendance.byOrganisation.length) {
       parts.push(countTable('People by organisation', 'Organisation', attendance.byOrganisation));
@@ -124,30 +152,61 @@ function attendanceSection(doc: NotesDocument): string {
 function crossRoomSection(doc: NotesDocument): string {
   const cross = doc.crossRoom;
   if (!cross || cross.shared.length + cross.unique.length === 0) return '';
-  const themeTable = (caption: string, themes: typeof cross.shared, empty: string) => {
-    if (!themes.length) return `<h3>${caption}</h3><p class="note">${empty}</p>`;
-    const rows = themes
-      .map(
-        (t) =>
-          `<tr><th scope="row">${e(t.name)}</th><td>${e(t.boardTitle)}</td><td>${e(roomsLabel(t.rooms))}</td><td class="number">${t.cardCount}</td><td class="number">${t.votes ?? ''}</td></tr>`
-      )
-      .join('');
-    return `<h3>${caption}</h3><table><thead><tr><th scope="col">Theme</th><th scope="col">Board</th><th scope="col">Rooms</th><th scope="col" class="number">Cards</th><th scope="col" class="number">Votes</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const columns = [
+    { label: 'Theme' },
+    { label: 'Board' },
+    { label: 'Rooms' },
+    { label: 'Cards', numeric: true },
+    { label: 'Votes', numeric: true }
+  ];
+  const themeTable = (heading: string, themes: typeof cross.shared, empty: string) => {
+    if (!themes.length) return `<h3>${heading}</h3><p class="note">${empty}</p>`;
+    const rows = themes.map((t) => [t.name, t.boardTitle, roomsLabel(t.rooms), t.cardCount, t.votes ?? '']);
+    return `<h3>${heading}</h3>${table(columns, rows)}`;
   };
-  return `<section><h2>${SECTION_TITLES.crossRoom}</h2>
-${themeTable(SECTION_TITLES.shared, cross.shared, EMPTY_SECTION_TEXT.shared)}
-${themeTable(SECTION_TITLES.unique, cross.unique, EMPTY_SECTION_TEXT.unique)}</section>`;
+  return [
+    `<section><h2>${SECTION_TITLES.crossRoom}</h2>`,
+    themeTable(SECTION_TITLES.shared, cross.shared, EMPTY_SECTION_TEXT.shared),
+    themeTable(SECTION_TITLES.unique, cross.unique, EMPTY_SECTION_TEXT.unique),
+    '</section>'
+  ].join('\n');
 }
 
 function actionsSection(doc: NotesDocument): string {
   if (!doc.actions.length) return '';
-  const rows = doc.actions
-    .map(
-      (a) =>
-        `<tr><td>${e(a.text)}</td><td>${e(a.owner ?? '')}</td><td>${e(a.room.label)}</td><td>${e(actionSubject(a))}</td></tr>`
-    )
-    .join('');
-  return `<section><h2>${SECTION_TITLES.actions}</h2><table><thead><tr><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">Room</th><th scope="col">Relates to</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  const columns = [{ label: 'Action' }, { label: 'Owner' }, { label: 'Room' }, { label: 'Relates to' }];
+  const rows = doc.actions.map((a) => [a.text, a.owner ?? '', a.room.label, actionSubject(a)]);
+  return `<section><h2>${SECTION_TITLES.actions}</h2>${table(columns, rows)}</section>`;
+}
+
+function topPrioritiesSection(doc: NotesDocument, rooms: boolean): string {
+  if (!doc.topPriorities) return '';
+  const items = doc.topPriorities.items.map((item) => {
+    const meta = priorityMeta(item, rooms);
+    return `<li><span class="card-text">${e(item.text)}</span>${meta ? ` <span class="meta">(${e(meta)})</span>` : ''}</li>`;
+  });
+  return [
+    `<section><h2>${SECTION_TITLES.topPriorities}</h2>`,
+    `<p class="note">${e(priorityBasisSentence(doc.topPriorities, rooms))}</p>`,
+    items.length
+      ? `<ol class="priorities">${items.join('')}</ol>`
+      : `<p class="note">${EMPTY_SECTION_TEXT.priorities}</p>`,
+    '</section>'
+  ].join('\n');
+}
+
+function appendixSection(doc: NotesDocument): string {
+  const sections = doc.rooms.map((section) => {
+    const facts = [`People: ${section.participantCount}`];
+    if (section.organisations.length) facts.push(`Organisations: ${section.organisations.join(', ')}`);
+    const boards = section.boards.map((board) => boardSection(board, 4, { room: false, author: true }));
+    return [
+      `<section class="room"><h3>${e(section.room.label)}</h3><p class="meta">${e(facts.join('. '))}</p>`,
+      ...boards,
+      '</section>'
+    ].join('\n');
+  });
+  return `<section class="appendix"><h2>${SECTION_TITLES.appendix}</h2>\n${sections.join('\n')}</section>`;
 }
 
 /**
@@ -159,34 +218,17 @@ export function renderHtml(doc: NotesDocument): string {
   const facts = metaLines(doc)
     .map((line) => `<dt>${e(line.label)}</dt><dd>${e(line.value)}</dd>`)
     .join('');
-  const body: string[] = [
+  const body = [
     `<header><h1>${e(doc.title)}</h1><p class="subtitle">${e(doc.subtitle)}</p><dl class="facts">${facts}</dl></header>`,
     '<main>',
-    attendanceSection(doc)
+    attendanceSection(doc),
+    topPrioritiesSection(doc, rooms),
+    ...doc.boards.map((board) => boardSection(board, 2, { room: rooms, author: false })),
+    crossRoomSection(doc),
+    actionsSection(doc),
+    rooms ? appendixSection(doc) : '',
+    '</main>'
   ];
-  if (doc.topPriorities) {
-    const items = doc.topPriorities.items.map((item) => {
-      const meta = priorityMeta(item, rooms);
-      return `<li><span class="card-text">${e(item.text)}</span>${meta ? ` <span class="meta">(${e(meta)})</span>` : ''}</li>`;
-    });
-    body.push(
-      `<section><h2>${SECTION_TITLES.topPriorities}</h2><p class="note">${e(priorityBasisSentence(doc.topPriorities, rooms))}</p>${
-        items.length ? `<ol class="priorities">${items.join('')}</ol>` : `<p class="note">${EMPTY_SECTION_TEXT.priorities}</p>`
-      }</section>`
-    );
-  }
-  for (const board of doc.boards) body.push(boardSection(board, 2, { room: rooms, author: false }));
-  body.push(crossRoomSection(doc), actionsSection(doc));
-  if (rooms) {
-    const sections = doc.rooms.map((section) => {
-      const facts = [`People: ${section.participantCount}`];
-      if (section.organisations.length) facts.push(`Organisations: ${section.organisations.join(', ')}`);
-      const boards = section.boards.map((board) => boardSection(board, 4, { room: false, author: true })).join('\n');
-      return `<section class="room"><h3>${e(section.room.label)}</h3><p class="meta">${e(facts.join('. '))}</p>\n${boards}</section>`;
-    });
-    body.push(`<section class="appendix"><h2>${SECTION_TITLES.appendix}</h2>\n${sections.join('\n')}</section>`);
-  }
-  body.push('</main>');
 
   return `<!doctype html>
 <html lang="en-GB">

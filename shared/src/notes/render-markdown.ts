@@ -46,7 +46,10 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 function countTable(heading: string, counts: NotesCount[]): string {
-  return table([heading, 'People'], counts.map((count) => [md(count.name), String(count.count)]));
+  return table(
+    [heading, 'People'],
+    counts.map((count) => [md(count.name), String(count.count)])
+  );
 }
 
 function cardList(cards: NotesCardEntry[], show: { room: boolean; author: boolean }): string {
@@ -84,7 +87,11 @@ function boardBlocks(board: NotesBoardSection, level: number, show: { room: bool
 export function renderMarkdown(doc: NotesDocument): string {
   const rooms = showsRooms(doc);
   const blocks: string[] = [`# ${md(doc.title)}`, `_${md(doc.subtitle)}_`];
-  blocks.push(metaLines(doc).map((line) => `- **${line.label}:** ${md(line.value)}`).join('\n'));
+  blocks.push(
+    metaLines(doc)
+      .map((line) => `- **${line.label}:** ${md(line.value)}`)
+      .join('\n')
+  );
 
   const { attendance } = doc;
   blocks.push(`## ${SECTION_TITLES.attendance}`);
@@ -92,7 +99,8 @@ export function renderMarkdown(doc: NotesDocument): string {
   else {
     const rows = attendance.byRoom.map((row) => [md(row.room.label), String(row.count)]);
     blocks.push(table(['Room', 'People'], [...rows, ['**Total**', `**${attendance.total}**`]]));
-    if (attendance.bySector.length) blocks.push(`### ${SECTION_TITLES.bySector}`, countTable('Sector', attendance.bySector));
+    if (attendance.bySector.length)
+      blocks.push(`### ${SECTION_TITLES.bySector}`, countTable('Sector', attendance.bySector));
     if (attendance.byOrganisation.length) {
       blocks.push(`### ${SECTION_TITLES.byOrganisation}`, countTable('Organisation', attendance.byOrganisation));
     }
@@ -115,10 +123,22 @@ export function renderMarkdown(doc: NotesDocument): string {
     const themeRows = (themes: typeof cross.shared) =>
       table(
         ['Theme', 'Board', 'Rooms', 'Cards', 'Votes'],
-        themes.map((t) => [md(t.name), md(t.boardTitle), md(roomsLabel(t.rooms)), String(t.cardCount), t.votes === undefined ? '' : String(t.votes)])
+        themes.map((t) => [
+          md(t.name),
+          md(t.boardTitle),
+          md(roomsLabel(t.rooms)),
+          String(t.cardCount),
+          t.votes === undefined ? '' : String(t.votes)
+        ])
       );
-    blocks.push(`### ${SECTION_TITLES.shared}`, cross.shared.length ? themeRows(cross.shared) : `_${EMPTY_SECTION_TEXT.shared}_`);
-    blocks.push(`### ${SECTION_TITLES.unique}`, cross.unique.length ? themeRows(cross.unique) : `_${EMPTY_SECTION_TEXT.unique}_`);
+    blocks.push(
+      `### ${SECTION_TITLES.shared}`,
+      cross.shared.length ? themeRows(cross.shared) : `_${EMPTY_SECTION_TEXT.shared}_`
+    );
+    blocks.push(
+      `### ${SECTION_TITLES.unique}`,
+      cross.unique.length ? themeRows(cross.unique) : `_${EMPTY_SECTION_TEXT.unique}_`
+    );
   }
 
   if (doc.actions.length) {

@@ -1,5 +1,13 @@
 import type { Ack } from './errors.js';
 import type { FacilitatorWorkshopView, Role, WorkshopView } from '../model/workshop.js';
+import type {
+  CommandName,
+  CommandPayload,
+  ControlState,
+  DoneCounts,
+  MyVotes,
+  VoteResults
+} from './control.js';
 
 /** Who a Socket.IO connection is, as decided by the server from its handshake token. */
 export interface SessionIdentity {
@@ -23,13 +31,43 @@ export interface RoomCounts {
   counts: Record<string, number>;
 }
 
-/** Commands a client sends; each is acknowledged with `{ data } | { error }`. */
-export interface ClientToServerEvents {
-  'session:get': (payload: Record<string, never>, ack: (reply: Ack<SessionInfo>) => void) => void;
+/** Everything a screen needs on (re)connecting: control state, plus the caller's dots and visible results. */
+export interface ControlSnapshot {
+  state: ControlState;
+  /** The participant's dots on each board (empty for other roles). */
+  myVotes: MyVotes[];
+  /** Results the caller may see: all for the facilitator, shown boards for others. */
+  results: VoteResults[];
 }
+
+/** What each command answers with on success. */
+export interface CommandReplies {
+  'session:get': SessionInfo;
+  'control:get': ControlSnapshot;
+  'vote:cast': MyVotes;
+  'vote:retract': MyVotes;
+  'participant:done': { boardId: string; done: boolean };
+}
+
+export type CommandReply<C extends CommandName> = C extends keyof CommandReplies ? CommandReplies[C] : ControlState;
+
+type CommandEvents = {
+  [C in CommandName]: (payload: CommandPayload<C>, ack: (reply: Ack<CommandReply<C>>) => void) => void;
+};
+
+/** Commands a client sends; each is acknowledged with `{ data } | { error }`. */
+export type ClientToServerEvents = CommandEvents;
 
 /** Events the server publishes. */
 export interface ServerToClientEvents {
+  /** The new control state after any change (also sent when the timer runs out). */
+  'control:state': (state: ControlState) => void;
+  /** The participant's own dots after a change. */
+  'votes:mine': (votes: MyVotes) => void;
+  /** Running results: to the facilitator always, to others once shown. */
+  'votes:results': (results: VoteResults) => void;
+  /** "I'm done" counts, to the facilitator. */
+  'done:counts': (counts: DoneCounts) => void;
   'rooms:counts': (counts: RoomCounts) => void;
   'server:restarting': (info: { message: string }) => void;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { CARD_COLORS, isCardColor } from '../model/defaults.js';
 import type { Board, FacilitatorWorkshopView, Room, WorkshopView } from '../model/workshop.js';
 
 const text = (label: string, max: number) =>
@@ -108,6 +109,9 @@ export function normaliseJoinCode(code: string): string {
 export const addCardRequest = z.object({
   boardId: z.string({ error: 'boardId must be text' }).min(1, { error: 'boardId is required' }).max(64),
   text: text('card text', LIMITS.cardText),
-  color: z.string().max(32).optional()
+  color: z
+    .string()
+    .refine(isCardColor, { error: `color must be one of ${CARD_COLORS.map((c) => c.id).join(', ')}` })
+    .optional()
 });
 export type AddCardRequest = z.input<typeof addCardRequest>;

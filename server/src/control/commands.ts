@@ -1,0 +1,167 @@
+import {
+  PROTOCOL_VERSION,
+  commandSchemas,
+  errorBody,
+  readCard,
+  cardsMap,
+  type Ack,
+  type CommandName,
+  type CommandReply,
+  type ControlSnapshot,
+  type SessionIdentity
+} from '@goldthread/shared';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { parseBody } from '../workshops/workshop-service.js';
+import type { ControlRegistry } from './control-registry.js';
+import type { WorkshopControl } from './workshop-control.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { Logger } from '../logger.js';
+import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { ControlServer, ControlSocket } from './control-server.js';
+
+/** Socket.IO rooms a connection is placed in, by what it may hear. */
+export const channels = {
+  workshop: (workshopId: string) => `workshop:${workshopId}`,
+  facilitators: (workshopId: string) => `facilitators:${workshopId}`,
+  participant: (participantId: string) => `participant:${participantId}`
+};
+
+export interface CommandDeps {
+  io: ControlServer;
+  workshops: WorkshopService;
+  controls: ControlRegistry;
+  rooms: RoomRegistry;
+  logger: Logger;
+}
+
+type Payload<C extends CommandName> = z.output<(typeof commandSchemas)[C]>;
+type Handler<C extends CommandName> = (payload: Payload<C>, who: SessionIdentity) => Promise<CommandReply<C>>;
+
+const FACILITATOR_ONLY: ReadonlySet<CommandName> = new Set([
+  'phase:set',
+  'board:private',
+  'board:reveal',
+  'board:lock',
+  'board:focus',
+  'spotlight:set',
+  'timer:set',
+  'timer:start',
+  'timer:pause',
+  'timer:add',
+  'vote:configure',
+  'vote:results',
+  'joining:set'
+]);
+const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['vote:cast', 'vote:retract', 'participant:done']);
+
+/** Registers every control command on a connection. */
+export function registerCommands(socket: ControlSocket, deps: CommandDeps): void {
+  const { controls } = deps;
+  const workshopId = socket.data.identity.workshopId;
+  const on = <C extends CommandName>(name: C, handler: Handler<C>) => listen(socket, name, handler, deps.logger);
+  const steer = (change: (control: WorkshopControl) => void) =>
+    controls.run(workshopId, (control) => {
+      change(control);
+      return control.snapshot();
+    });
+
+  on('session:get', async (_payload, who) => ({ identity: who, workshop: deps.workshops.viewFor(who), protocol: PROTOCOL_VERSION }));
+  on('control:get', async (_payload, who) => controlSnapshot(await controls.get(workshopId), who));
+  on('phase:set', ({ boardId, phase }) => steer((c) => c.setPhase(boardId, phase)));
+  on('board:private', ({ boardId, private: isPrivate }) => steer((c) => c.setPrivate(boardId, isPrivate)));
+  on('board:reveal', ({ boardId }) => steer((c) => c.reveal(boardId)));
+  on('board:lock', ({ boardId, locked }) => steer((c) => c.setLocked(boardId, locked)));
+  on('board:focus', ({ boardId }) => steer((c) => c.focus(boardId)));
+  on('spotlight:set', ({ spotlight }) => steer((c) => c.spotlight(spotlight)));
+  on('timer:set', ({ durationMs }) => steer((c) => c.setTimer(durationMs)));
+  on('timer:start', () => steer((c) => c.startTimer()));
+  on('timer:pause', () => steer((c) => c.pauseTimer()));
+  on('timer:add', ({ ms }) => steer((c) => c.addToTimer(ms)));
+  on('vote:configure', (rules) => steer((c) => c.configureVoting(rules)));
+  on('joining:set', ({ open }) => steer((c) => c.setJoining(open)));
+  on('vote:results', async ({ boardId, shown }) => {
+    const state = await steer((c) => c.showResults(boardId, shown));
+    await publishResults(deps, workshopId, boardId);
+    return state;
+  });
+
+  const vote = (cast: boolean): Handler<'vote:cast'> => async ({ boardId, roomId, cardId }, who) => {
+    if (who.roomId !== roomId) throw new AppError('forbidden', 'You can vote only on cards in your own room.');
+    await requireCard(deps.rooms, workshopId, roomId, boardId, cardId);
+    const voterId = who.participantId!;
+    const mine = await controls.run(workshopId, (c) =>
+      cast ? c.castVote(boardId, voterId, roomId, cardId) : c.retractVote(boardId, voterId, roomId, cardId)
+    );
+    // Other tabs of the same participant update their "votes left" too.
+    socket.to(channels.participant(voterId)).emit('votes:mine', mine);
+    await publishResults(deps, workshopId, boardId);
+    return mine;
+  };
+  on('vote:cast', vote(true));
+  on('vote:retract', vote(false));
+
+  on('participant:done', async ({ boardId, done }, who) => {
+    await controls.run(workshopId, (c) => c.setDone(boardId, who.participantId!, who.roomId!, done));
+    const control = await controls.get(workshopId);
+    deps.io.to(channels.facilitators(workshopId)).emit('done:counts', control.doneCounts(boardId));
+    return { boardId, done };
+  });
+}
+
+/** The state, dots and results one identity may see. */
+export function controlSnapshot(control: WorkshopControl, who: SessionIdentity): ControlSnapshot {
+  const state = control.snapshot();
+  const boardIds = state.boards.map((b) => b.boardId);
+  return {
+    state,
+    myVotes: who.role === 'participant' ? boardIds.map((id) => control.myVotes(id, who.participantId!)) : [],
+    results: boardIds.filter((id) => who.role === 'facilitator' || control.resultsVisible(id)).map((id) => control.results(id))
+  };
+}
+
+/** Sends a board's results to the facilitators, and to everyone once they may see them. */
+async function publishResults({ io, controls }: CommandDeps, workshopId: string, boardId: string) {
+  const control = await controls.get(workshopId);
+  const results = control.results(boardId);
+  const audience = control.resultsVisible(boardId) ? channels.workshop(workshopId) : channels.facilitators(workshopId);
+  io.to(audience).emit('votes:results', results);
+}
+
+/** Refuses a vote on a card that is not on that board of that room. */
+async function requireCard(rooms: RoomRegistry, workshopId: string, roomId: string, boardId: string, cardId: string) {
+  const card = await rooms.change(workshopId, roomId, (room) => readCard(cardId, cardsMap(room.doc).get(cardId)));
+  if (!card || card.boardId !== boardId) throw new AppError('not_found', 'That card is not on this board.');
+}
+
+/**
+ * Listens for one command: the payload is validated and the role checked before the
+ * handler runs; the ack gets `{ data }` or `{ error }`. A client that sends only a callback
+ * (no payload) is answered too.
+ */
+function listen<C extends CommandName>(socket: ControlSocket, name: C, handler: Handler<C>, logger: Logger) {
+  socket.on(name as never, (async (...args: unknown[]) => {
+    const last = args.at(-1);
+    const ack = typeof last === 'function' ? (last as (reply: Ack<CommandReply<C>>) => void) : null;
+    const raw = ack && args.length === 1 ? {} : args[0];
+    try {
+      const who = socket.data.identity;
+      if (FACILITATOR_ONLY.has(name) && who.role !== 'facilitator') {
+        throw new AppError('forbidden', 'Only the facilitator can do that.');
+      }
+      if (PARTICIPANT_ONLY.has(name) && who.role !== 'participant') {
+        throw new AppError('forbidden', 'Only participants can do that.');
+      }
+      const payload = parseBody(commandSchemas[name], raw ?? {}) as Payload<C>;
+      const data = await handler(payload, who);
+      ack?.({ data });
+    } catch (error) {
+      if (error instanceof AppError) {
+        ack?.(errorBody(error.code, error.message));
+        return;
+      }
+      logger.error(`command ${name} failed`, error);
+      ack?.(errorBody('internal', 'Something went wrong on the server. Please try again.'));
+    }
+  }) as never);
+}

@@ -19,6 +19,7 @@ import { FileJournalStore } from './store/file-journal.js';
 import type { WorkshopStore } from './store/types.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { CardService } from './workshops/card-service.js';
+import { SnapshotService } from './workshops/snapshot-service.js';
 
 export type { ServerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -86,6 +87,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     idleUnloadMs: config.roomIdleUnloadMs,
     encodeUpdate: encodeUpdateMessage,
     encodeAwareness: encodeAwarenessMessage,
+    onSaved: (workshopId) => snapshots.noteSaved(workshopId),
     prepare: async (room) => room.setLockedBoards((await controls.get(room.workshopId)).frozenBoards()),
     onOccupancyChange: (workshopId) => {
       if (io) void publishCounts(io, rooms, workshopId);
@@ -100,14 +102,15 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       void rooms.roomsOf(workshopId).then((loaded) => loaded.forEach((room) => room.setLockedBoards(frozen)));
     }
   });
-  io = createControlServer(httpServer, { workshops, rooms, controls, logger });
+  const snapshots = new SnapshotService({ store, rooms, controls, logger });
+  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, logger });
   const yjs = new YjsEndpoint({ rooms, workshops, logger });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
   });
 
   const cards = new CardService(workshops, rooms);
-  app.use('/api', apiRouter({ workshops, cards, version: deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
+  app.use('/api', apiRouter({ workshops, cards, snapshots, version: deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
   app.use(await loadWebApp(config.webBuildDir, logger));
   app.use(jsonErrors(logger));
 

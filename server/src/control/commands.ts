@@ -1,4 +1,5 @@
 import {
+  PHASE_LABELS,
   PROTOCOL_VERSION,
   commandSchemas,
   errorBody,
@@ -18,6 +19,7 @@ import type { WorkshopControl } from './workshop-control.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { SnapshotService } from '../workshops/snapshot-service.js';
 import type { ControlServer, ControlSocket } from './control-server.js';
 
 /** Socket.IO rooms a connection is placed in, by what it may hear. */
@@ -29,6 +31,7 @@ export const channels = {
 
 export interface CommandDeps {
   io: ControlServer;
+  snapshots: SnapshotService;
   workshops: WorkshopService;
   controls: ControlRegistry;
   rooms: RoomRegistry;
@@ -68,7 +71,16 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
 
   on('session:get', async (_payload, who) => ({ identity: who, workshop: deps.workshops.viewFor(who), protocol: PROTOCOL_VERSION }));
   on('control:get', async (_payload, who) => controlSnapshot(await controls.get(workshopId), who));
-  on('phase:set', ({ boardId, phase }) => steer((c) => c.setPhase(boardId, phase)));
+  on('phase:set', async ({ boardId, phase }) => {
+    const before = (await controls.get(workshopId)).board(boardId).phase;
+    const state = await steer((c) => c.setPhase(boardId, phase));
+    if (before !== phase) {
+      // The timeline gets an entry at each phase change; a failed snapshot does not undo the change.
+      const label = `${deps.workshops.require(workshopId).boards.find((b) => b.id === boardId)?.title ?? 'Board'}: ${PHASE_LABELS[phase]}`;
+      deps.snapshots.take(workshopId, phase === 'closed' ? 'end' : 'phase', label).catch((error) => deps.logger.error('phase snapshot failed', error));
+    }
+    return state;
+  });
   on('board:private', ({ boardId, private: isPrivate }) => steer((c) => c.setPrivate(boardId, isPrivate)));
   on('board:reveal', ({ boardId }) => steer((c) => c.reveal(boardId)));
   on('board:lock', ({ boardId, locked }) => steer((c) => c.setLocked(boardId, locked)));

@@ -10,6 +10,7 @@ import {
 } from '@goldthread/shared';
 import { channels, registerCommands } from './commands.js';
 import type { ControlRegistry } from './control-registry.js';
+import type { SnapshotService } from '../workshops/snapshot-service.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +26,7 @@ export interface ControlDeps {
   workshops: WorkshopService;
   rooms: RoomRegistry;
   controls: ControlRegistry;
+  snapshots: SnapshotService;
   logger: Logger;
 }
 
@@ -68,7 +70,7 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
       void publishCounts(io, deps.rooms, identity.workshopId);
     }
     if (identity.participantId) void socket.join(channels.participant(identity.participantId));
-    registerCommands(socket, { io, controls: deps.controls, rooms: deps.rooms, logger: deps.logger, workshops: deps.workshops });
+    registerCommands(socket, { io, ...deps });
   });
 
   return io;

@@ -1,13 +1,16 @@
 import express, { type Request, type RequestHandler } from 'express';
-import { LIMITS, PROTOCOL_VERSION, RATES, type HealthResponse } from '@goldthread/shared';
+import { LIMITS, PROTOCOL_VERSION, RATES, snapshotRequest, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { CardService } from '../workshops/card-service.js';
+import type { SnapshotService } from '../workshops/snapshot-service.js';
+import { parseBody, requireFacilitator } from '../workshops/workshop-service.js';
 
 export interface ApiRouterDeps {
   workshops: WorkshopService;
   cards: CardService;
+  snapshots: SnapshotService;
   version: string;
   startedAt: number;
 }
@@ -21,7 +24,7 @@ export function bearer(req: Request<object>): string | null {
 }
 
 /** `/api`: health, workshops, joining. */
-export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDeps): express.Router {
+export function apiRouter({ workshops, cards, snapshots, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
   const guessing = guardAgainstGuessing(new RateLimiter({ capacity: RATES.failedJoinsBurst, perSecond: RATES.failedJoinsPerSecond }));
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
@@ -63,6 +66,35 @@ export function apiRouter({ workshops, cards, version, startedAt }: ApiRouterDep
     const claims = workshops.authorise(req.params.id, bearer(req));
     res.status(201).json(await cards.add(claims, req.params.id, req.params.roomId, requireBody(req)));
   });
+
+  router.post('/workshops/:id/snapshots', async (req, res) => {
+    facilitatorOf(req);
+    const { label } = parseBody(snapshotRequest, req.body ?? {});
+    const taken = await snapshots.take(req.params.id, 'manual', label);
+    res.status(201).json(taken);
+  });
+
+  router.get('/workshops/:id/snapshots', async (req, res) => {
+    facilitatorOf(req);
+    res.json(await snapshots.list(req.params.id));
+  });
+
+  router.get('/workshops/:id/snapshots/:snapshotId', async (req, res) => {
+    facilitatorOf(req);
+    res.json(await snapshots.view(req.params.id, req.params.snapshotId));
+  });
+
+  router.post('/workshops/:id/snapshots/:snapshotId/restore', async (req, res) => {
+    facilitatorOf(req);
+    res.json(await snapshots.restore(req.params.id, req.params.snapshotId));
+  });
+
+  /** The facilitator's claims for the workshop in the path, or a 401/403. */
+  function facilitatorOf(req: Request<{ id: string }>) {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    requireFacilitator(claims);
+    return claims;
+  }
 
   router.get('/join/:code', guessing, (req: Request<{ code: string }>, res) => {
     res.json(workshops.lookup(req.params.code));

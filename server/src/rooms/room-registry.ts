@@ -19,6 +19,8 @@ export interface RoomRegistryOptions {
   encodeAwareness: (awareness: Awareness, clients: number[]) => Uint8Array;
   /** Runs on a freshly loaded room before any peer syncs, e.g. to apply the board locks. */
   prepare?: (room: Room) => Promise<void>;
+  /** Called after a room's state was saved, e.g. to add an automatic timeline entry. */
+  onSaved?: (workshopId: string) => void;
   /** Called whenever a room's peers change, e.g. to publish head-counts. */
   onOccupancyChange?: (workshopId: string) => void;
 }
@@ -152,7 +154,10 @@ export class RoomRegistry {
     const room = new Room({
       workshopId,
       roomId,
-      save: (snapshot) => store.saveRoom(workshopId, roomId, snapshot),
+      save: async (snapshot) => {
+        await store.saveRoom(workshopId, roomId, snapshot);
+        this.#options.onSaved?.(workshopId);
+      },
       saveQuietMs,
       saveMaxMs,
       journal: opened?.journal ?? null,

@@ -4,9 +4,11 @@ import { Low } from 'lowdb';
 import { isId } from '@goldthread/shared';
 import { AtomicJsonFile } from './atomic-json-file.js';
 import { KeyedQueue } from '../concurrency/keyed-queue.js';
+import { summariseSnapshot } from './snapshot-summary.js';
 import type {
   BrokenWorkshopFile,
   RoomSnapshot,
+  WorkshopSnapshot,
   StoredParticipant,
   StoredWorkshop,
   WorkshopStore
@@ -42,12 +44,20 @@ function isWorkshopFile(value: unknown): value is WorkshopFile {
   );
 }
 
+/** The on-disk shape of `<dataDir>/snapshots/<id>.json`: the workshop's timeline, kept apart so saves stay small. */
+interface SnapshotFile {
+  format: 'goldthread-snapshots';
+  version: 1;
+  snapshots: (Omit<WorkshopSnapshot, 'rooms'> & { rooms: Record<string, { update: string; cards: CardView[] }> })[];
+}
+
 /**
  * lowdb-backed store: one JSON file per workshop, so a write touches only its own workshop.
  * Workshop metadata is indexed in memory at open; room snapshots are read when a room loads.
  */
 export class LowdbWorkshopStore implements WorkshopStore {
   readonly #dir: string;
+  readonly #snapshotDir: string;
   readonly #workshops = new Map<string, StoredWorkshop>();
   readonly #byJoinCode = new Map<string, string>();
   readonly #broken = new Map<string, BrokenWorkshopFile>();
@@ -55,10 +65,12 @@ export class LowdbWorkshopStore implements WorkshopStore {
 
   constructor(dataDir: string) {
     this.#dir = path.join(dataDir, 'workshops');
+    this.#snapshotDir = path.join(dataDir, 'snapshots');
   }
 
   async open() {
     await mkdir(this.#dir, { recursive: true });
+    await mkdir(this.#snapshotDir, { recursive: true });
     const names = (await readdir(this.#dir)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
     for (const name of names) {
       const workshopId = name.slice(0, -'.json'.length);
@@ -138,6 +150,41 @@ export class LowdbWorkshopStore implements WorkshopStore {
     });
   }
 
+  async addSnapshot(workshopId: string, snapshot: WorkshopSnapshot) {
+    this.#require(workshopId);
+    await this.#withSnapshots(workshopId, async (db) => {
+      await db.read();
+      const data = db.data ?? { format: 'goldthread-snapshots', version: 1, snapshots: [] };
+      const rooms = Object.fromEntries(
+        Object.entries(snapshot.rooms).map(([roomId, room]) => [roomId, { update: Buffer.from(room.update).toString('base64'), cards: room.cards }])
+      );
+      data.snapshots.push({ ...snapshot, rooms });
+      db.data = data;
+      await db.write();
+    });
+  }
+
+  async listSnapshots(workshopId: string) {
+    this.#require(workshopId);
+    return this.#withSnapshots(workshopId, async (db) => {
+      await db.read();
+      return (db.data?.snapshots ?? []).map(summariseSnapshot);
+    });
+  }
+
+  async getSnapshot(workshopId: string, snapshotId: string) {
+    this.#require(workshopId);
+    return this.#withSnapshots(workshopId, async (db) => {
+      await db.read();
+      const found = db.data?.snapshots.find((s) => s.id === snapshotId);
+      if (!found) return null;
+      const rooms = Object.fromEntries(
+        Object.entries(found.rooms).map(([roomId, room]) => [roomId, { update: new Uint8Array(Buffer.from(room.update, 'base64')), cards: room.cards }])
+      );
+      return { ...found, rooms };
+    });
+  }
+
   async close() {
     await this.#files.idle();
   }
@@ -170,6 +217,18 @@ export class LowdbWorkshopStore implements WorkshopStore {
       change(await this.#read(db, workshopId));
       await db.write();
     });
+  }
+
+  #require(workshopId: string) {
+    const broken = this.#broken.get(workshopId);
+    if (broken) throw new Error(`workshop ${workshopId} cannot be used: ${broken.problem}`);
+    if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
+  }
+
+  #withSnapshots<T>(workshopId: string, work: (db: Low<SnapshotFile>) => Promise<T>): Promise<T> {
+    const file = path.join(this.#snapshotDir, `${workshopId}.json`);
+    const db = new Low<SnapshotFile>(new AtomicJsonFile<SnapshotFile>(file), null as never);
+    return this.#files.run(`snapshots:${workshopId}`, () => work(db));
   }
 
   /** Runs read-modify-write cycles on one workshop's file one at a time. */

@@ -1,4 +1,5 @@
-import type { RoomSnapshot, StoredParticipant, StoredWorkshop, WorkshopStore } from './types.js';
+import type { RoomSnapshot, StoredParticipant, StoredWorkshop, WorkshopSnapshot, WorkshopStore } from './types.js';
+import { summariseSnapshot } from './snapshot-summary.js';
 import type { StoredControl } from '../control/workshop-control.js';
 
 /** In-memory twin of the lowdb store, for tests and throwaway servers. */
@@ -7,6 +8,7 @@ export class MemoryWorkshopStore implements WorkshopStore {
   readonly #participants = new Map<string, StoredParticipant[]>();
   readonly #rooms = new Map<string, RoomSnapshot>();
   readonly #controls = new Map<string, StoredControl>();
+  readonly #snapshots = new Map<string, WorkshopSnapshot[]>();
 
   async open() {
     return { workshops: this.#workshops.size, broken: [] };
@@ -55,6 +57,22 @@ export class MemoryWorkshopStore implements WorkshopStore {
   async saveControl(workshopId: string, control: StoredControl) {
     if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
     this.#controls.set(workshopId, structuredClone(control));
+  }
+
+  async addSnapshot(workshopId: string, snapshot: WorkshopSnapshot) {
+    if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
+    const list = this.#snapshots.get(workshopId) ?? [];
+    list.push(structuredClone(snapshot));
+    this.#snapshots.set(workshopId, list);
+  }
+
+  async listSnapshots(workshopId: string) {
+    return (this.#snapshots.get(workshopId) ?? []).map(summariseSnapshot);
+  }
+
+  async getSnapshot(workshopId: string, snapshotId: string) {
+    const found = this.#snapshots.get(workshopId)?.find((s) => s.id === snapshotId);
+    return found ? structuredClone(found) : null;
   }
 
   async close() {}

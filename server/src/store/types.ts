@@ -28,6 +28,28 @@ export interface RoomSnapshot {
   cards: CardView[];
 }
 
+/** Why a snapshot was taken. */
+export type SnapshotReason = 'manual' | 'auto' | 'phase' | 'end' | 'before-restore';
+
+/** A point on the workshop's timeline: every room's state (encoded and readable) and the control state. */
+export interface WorkshopSnapshot {
+  id: string;
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  rooms: Record<string, { update: Uint8Array; cards: CardView[] }>;
+  control: StoredControl | null;
+}
+
+/** A timeline entry without the heavy content. */
+export interface SnapshotSummary {
+  id: string;
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  cardCount: number;
+}
+
 /** A workshop file that could not be read; it is never overwritten. */
 export interface BrokenWorkshopFile {
   workshopId: string;
@@ -55,5 +77,9 @@ export interface WorkshopStore {
   /** The facilitator's control state (phases, timer, votes...), or null before the first change. */
   loadControl(workshopId: string): Promise<StoredControl | null>;
   saveControl(workshopId: string, control: StoredControl): Promise<void>;
+  addSnapshot(workshopId: string, snapshot: WorkshopSnapshot): Promise<void>;
+  /** The timeline, oldest first. */
+  listSnapshots(workshopId: string): Promise<SnapshotSummary[]>;
+  getSnapshot(workshopId: string, snapshotId: string): Promise<WorkshopSnapshot | null>;
   close(): Promise<void>;
 }

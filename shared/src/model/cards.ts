@@ -58,6 +58,43 @@ export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string
   return id;
 }
 
+/** Writes a card exactly as given (id, author, time included), replacing any card with that id. */
+export function putCard(doc: Y.Doc, card: CardView): void {
+  doc.transact(() => {
+    const entry = new Y.Map<unknown>();
+    cardsMap(doc).set(card.id, entry);
+    entry.set('boardId', card.boardId);
+    entry.set('text', new Y.Text(truncateText(card.text, LIMITS.cardText)));
+    entry.set('authorId', card.authorId);
+    entry.set('authorName', card.authorName);
+    entry.set('color', isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
+    entry.set('createdAt', card.createdAt);
+  });
+}
+
+/**
+ * Makes the document hold exactly `target` (e.g. a snapshot being restored) in one
+ * transaction: missing cards come back with their ids, extra ones go, and changed texts
+ * are edited in place so connected editors keep their place.
+ */
+export function reconcileCards(doc: Y.Doc, target: readonly CardView[]): void {
+  const wanted = new Map(target.map((card) => [card.id, card]));
+  doc.transact(() => {
+    const map = cardsMap(doc);
+    for (const id of [...map.keys()]) if (!wanted.has(id)) map.delete(id);
+    for (const card of target) {
+      const current = readCard(card.id, map.get(card.id));
+      if (!current || current.boardId !== card.boardId || current.authorId !== card.authorId || current.createdAt !== card.createdAt) {
+        putCard(doc, card);
+        continue;
+      }
+      setCardText(doc, card.id, card.text);
+      if (current.color !== card.color) setCardColor(doc, card.id, card.color);
+      if (current.authorName !== card.authorName) map.get(card.id)!.set('authorName', card.authorName);
+    }
+  });
+}
+
 /**
  * Replaces a card's text with the smallest delete + insert, so concurrent edits by
  * others outside the changed span survive the merge.

@@ -115,3 +115,8 @@ export const addCardRequest = z.object({
     .optional()
 });
 export type AddCardRequest = z.input<typeof addCardRequest>;
+
+/** Body of `POST /api/workshops/:id/snapshots` (facilitator). */
+export const snapshotRequest = z.object({
+  label: z.string({ error: 'label must be text' }).trim().max(120, { error: 'label must be at most 120 characters' }).optional()
+});

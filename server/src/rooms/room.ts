@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { cardsMap, readCards, roomDocName } from '@goldthread/shared';
+import { LIMITS, cardsMap, readCards, roomDocName } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
@@ -22,6 +22,9 @@ export interface ChangeUnderReview {
   lockedBoards: ReadonlySet<string>;
 }
 
+/** Thrown when applying an update would grow the document past its limit; nothing is applied. */
+export class RoomFullError extends Error {}
+
 /** Judges a peer's change to the document; a refusal reverts it for everyone. */
 export type RoomRules = (change: ChangeUnderReview) => Refusal | null;
 
@@ -40,6 +43,8 @@ export interface RoomOptions {
   journal: RoomJournal | null;
   /** The rules peers' changes must keep; without rules every change is accepted. */
   rules: RoomRules | null;
+  /** Largest the encoded document may grow; defaults to LIMITS.roomDocumentBytes. */
+  maxBytes?: number;
   logger: Logger;
   /** Encodes a document update as a wire message (kept out of the room so it stays protocol-free). */
   encodeUpdate: (update: Uint8Array) => Uint8Array;
@@ -68,9 +73,13 @@ export class Room {
   #refused: { transaction: Y.Transaction; refusal: Refusal } | null = null;
   /** Updates of a refused change and its revert, sent together once the revert is done. */
   #held: Uint8Array[] = [];
+  /** Estimated encoded size: exact at load and save, plus every update applied since. */
+  #approximateBytes = 0;
+  readonly #maxBytes: number;
 
   constructor(options: RoomOptions) {
     this.#options = options;
+    this.#maxBytes = options.maxBytes ?? LIMITS.roomDocumentBytes;
     this.workshopId = options.workshopId;
     this.roomId = options.roomId;
     this.awareness = new Awareness(this.doc);
@@ -95,6 +104,9 @@ export class Room {
    * receive the change and its revert together, so nobody sees it. Returns the refusal, if any.
    */
   applyFromPeer(update: Uint8Array, peer: RoomPeer): Refusal | null {
+    if (this.#approximateBytes + update.length > this.#maxBytes) {
+      throw new RoomFullError('This room’s boards are full; no more can be added.');
+    }
     this.#refused = null;
     this.#held = [];
     try {
@@ -119,6 +131,7 @@ export class Room {
   /** Applies the saved state before any peer syncs; it does not count as an unsaved change. */
   load(snapshot: RoomSnapshot): void {
     Y.applyUpdate(this.doc, snapshot.update, LOAD_ORIGIN);
+    this.#approximateBytes = snapshot.update.length;
   }
 
   /**
@@ -225,6 +238,7 @@ export class Room {
   /** Journals an update (unless replayed from the journal), sends it to every peer but its origin, and schedules a save. */
   #publish(update: Uint8Array, origin: unknown) {
     if (origin !== REPLAY_ORIGIN) this.#options.journal?.append(update);
+    this.#approximateBytes += update.length;
     const message = this.#options.encodeUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
     this.#scheduler.changed();
@@ -251,11 +265,9 @@ export class Room {
   async #save(): Promise<void> {
     const journal = this.#options.journal;
     const sealed = journal?.seal();
-    await this.#options.save({
-      savedAt: Date.now(),
-      update: Y.encodeStateAsUpdate(this.doc),
-      cards: readCards(this.doc)
-    });
+    const update = Y.encodeStateAsUpdate(this.doc);
+    this.#approximateBytes = update.length;
+    await this.#options.save({ savedAt: Date.now(), update, cards: readCards(this.doc) });
     if (journal && sealed !== undefined) await journal.dropThrough(sealed);
   }
 }

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
-import type { Room, RoomPeer } from '../rooms/room.js';
+import { RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
 class ProtocolViolation extends Error {}
@@ -96,7 +96,7 @@ export class SyncPeer implements RoomPeer {
       const reply = this.#dispatch(room, data);
       if (reply) this.send(reply);
     } catch (error) {
-      if (error instanceof TooLarge) {
+      if (error instanceof TooLarge || error instanceof RoomFullError) {
         this.close(CLOSE_CODES.tooLarge, 'payload_too_large', error.message);
         return;
       }

@@ -13,5 +13,5 @@ export {
   NOTES_JSON_VERSION,
   type NotesJson
 } from './notes-json.js';
-export { buildDocx } from './render-docx.js';
+// buildDocx lives at '@goldthread/shared/notes-docx', so the docx library stays out of the web bundle.
 export { notesFileName, notesFileNameFor } from './file-names.js';

@@ -14,7 +14,9 @@ export const LIMITS = {
   /** Largest request body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single Yjs websocket message. */
-  yjsMessageBytes: 1024 * 1024
+  yjsMessageBytes: 1024 * 1024,
+  /** Largest a room's document may grow (500 full cards on each of 12 boards is under 10 MiB). */
+  roomDocumentBytes: 16 * 1024 * 1024
 } as const;
 
 /** Rates the server enforces, each answered with a clear `rate_limited` error. */

@@ -20,6 +20,9 @@ import type { WorkshopStore } from './store/types.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { CardService } from './workshops/card-service.js';
 import { SnapshotService } from './workshops/snapshot-service.js';
+import { NotesService } from './notes/notes-service.js';
+import { notesRouter } from './http/notes-router.js';
+import { adminCheck } from './http/admin.js';
 
 export type { ServerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -99,7 +102,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     onChange: (workshopId, control) => {
       io?.to(channels.workshop(workshopId)).emit('control:state', control.snapshot());
       const frozen = control.frozenBoards();
-      void rooms.roomsOf(workshopId).then((loaded) => loaded.forEach((room) => room.setLockedBoards(frozen)));
+      // Applied before the command is acknowledged, so the next edit already meets the new rules.
+      rooms.eachRoomOf(workshopId, (room) => room.setLockedBoards(frozen));
     }
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
@@ -110,7 +114,16 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   });
 
   const cards = new CardService(workshops, rooms);
-  app.use('/api', apiRouter({ workshops, cards, snapshots, version: deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0', startedAt: Date.now() }), apiNotFound);
+  const notes = new NotesService({ store, rooms, controls, workshops });
+  const requireAdmin = adminCheck(config.adminToken);
+  const version = deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0';
+  app.use(
+    '/api',
+    // Notes first: its import route reads the raw body itself, with a larger limit.
+    notesRouter({ notes, workshops, controls, requireAdmin }),
+    apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt: Date.now() }),
+    apiNotFound
+  );
   app.use(await loadWebApp(config.webBuildDir, logger));
   app.use(jsonErrors(logger));
 

@@ -23,6 +23,8 @@ export interface ServerConfig {
   participantTokenTtlSeconds: number;
   facilitatorTokenTtlSeconds: number;
   logLevel: LogLevel;
+  /** When set, creating or importing a workshop needs `Authorization: Bearer <admin token>`. */
+  adminToken: string | null;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info';
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     journalFsyncMs: Math.min(intFrom(env, 'GOLDTHREAD_JOURNAL_FSYNC_MS', 50), 100),
     participantTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_PARTICIPANT_TTL_S', 30 * 24 * 3600),
     facilitatorTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_FACILITATOR_TTL_S', 24 * 3600),
-    logLevel
+    logLevel,
+    adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null
   };
 }

@@ -5,6 +5,11 @@ declare global {
       code?: string;
       message: string;
     }
+
+    interface PageState {
+      /** Set when the facilitator page opens straight after creating the workshop. */
+      justCreated?: boolean;
+    }
   }
 }
 

@@ -54,7 +54,8 @@ const FACILITATOR_ONLY: ReadonlySet<CommandName> = new Set([
   'timer:add',
   'vote:configure',
   'vote:results',
-  'joining:set'
+  'joining:set',
+  'notes:share'
 ]);
 const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['vote:cast', 'vote:retract', 'participant:done']);
 
@@ -85,13 +86,22 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
   on('board:reveal', ({ boardId }) => steer((c) => c.reveal(boardId)));
   on('board:lock', ({ boardId, locked }) => steer((c) => c.setLocked(boardId, locked)));
   on('board:focus', ({ boardId }) => steer((c) => c.focus(boardId)));
-  on('spotlight:set', ({ spotlight }) => steer((c) => c.spotlight(spotlight)));
+  on('spotlight:set', async ({ spotlight }) => {
+    if (spotlight) {
+      if (!deps.workshops.require(workshopId).rooms.some((room) => room.id === spotlight.roomId)) {
+        throw new AppError('not_found', 'That room is not part of this workshop.');
+      }
+      if (spotlight.kind === 'card') await requireCard(deps.rooms, workshopId, spotlight.roomId, null, spotlight.cardId);
+    }
+    return steer((c) => c.spotlight(spotlight));
+  });
   on('timer:set', ({ durationMs }) => steer((c) => c.setTimer(durationMs)));
   on('timer:start', () => steer((c) => c.startTimer()));
   on('timer:pause', () => steer((c) => c.pauseTimer()));
   on('timer:add', ({ ms }) => steer((c) => c.addToTimer(ms)));
   on('vote:configure', (rules) => steer((c) => c.configureVoting(rules)));
   on('joining:set', ({ open }) => steer((c) => c.setJoining(open)));
+  on('notes:share', ({ shared }) => steer((c) => c.shareNotes(shared)));
   on('vote:results', async ({ boardId, shown }) => {
     const state = await steer((c) => c.showResults(boardId, shown));
     await publishResults(deps, workshopId, boardId);
@@ -140,10 +150,10 @@ async function publishResults({ io, controls }: CommandDeps, workshopId: string,
   io.to(audience).emit('votes:results', results);
 }
 
-/** Refuses a vote on a card that is not on that board of that room. */
-async function requireCard(rooms: RoomRegistry, workshopId: string, roomId: string, boardId: string, cardId: string) {
+/** Refuses a card that is not in that room (or, given a board, not on that board). */
+async function requireCard(rooms: RoomRegistry, workshopId: string, roomId: string, boardId: string | null, cardId: string) {
   const card = await rooms.change(workshopId, roomId, (room) => readCard(cardId, cardsMap(room.doc).get(cardId)));
-  if (!card || card.boardId !== boardId) throw new AppError('not_found', 'That card is not on this board.');
+  if (!card || (boardId !== null && card.boardId !== boardId)) throw new AppError('not_found', 'That card is not on this board.');
 }
 
 /**

@@ -42,7 +42,8 @@ export function initialControl(workshopId: string, boardIds: string[]): StoredCo
       spotlight: null,
       timer: { durationMs: 5 * 60_000, running: false, endsAt: null, remainingMs: 5 * 60_000, endedCount: 0 },
       voting: { budget: 3, perCardCap: null, hideUntilShown: true },
-      joiningOpen: true
+      joiningOpen: true,
+      notesShared: false
     },
     votes: {},
     done: {}
@@ -58,6 +59,8 @@ export class WorkshopControl {
   readonly #now: () => number;
 
   constructor(stored: StoredControl, now: () => number = Date.now) {
+    // Fields added after a workshop was saved get their defaults.
+    stored.state.notesShared ??= false;
     this.#stored = stored;
     this.#now = now;
   }
@@ -135,6 +138,15 @@ export class WorkshopControl {
     this.#changed();
   }
 
+  shareNotes(shared: boolean): void {
+    this.#stored.state.notesShared = shared;
+    this.#changed();
+  }
+
+  get notesShared(): boolean {
+    return this.#stored.state.notesShared === true;
+  }
+
   setJoining(open: boolean): void {
     this.#stored.state.joiningOpen = open;
     this.#changed();
@@ -201,7 +213,8 @@ export class WorkshopControl {
       throw new AppError('validation_failed', 'The cap per card cannot be more than the budget.');
     }
     const budgetShrinks = rules.budget < this.#stored.state.voting.budget;
-    if (budgetShrinks && Object.values(this.#stored.votes).some((byVoter) => Object.keys(byVoter).length > 0)) {
+    const anyDots = Object.values(this.#stored.votes).some((byVoter) => Object.values(byVoter).some((cards) => sum(cards) > 0));
+    if (budgetShrinks && anyDots) {
       throw new AppError('conflict', 'Votes have been cast: the budget can only grow now.');
     }
     this.#stored.state.voting = { ...rules };
@@ -213,13 +226,13 @@ export class WorkshopControl {
     const board = this.board(boardId);
     if (board.phase !== 'vote') throw new AppError('conflict', 'Voting is not open on this board.');
     const rules = this.#stored.state.voting;
-    const mine = this.#votesOf(boardId, voterId);
-    const used = sum(mine);
-    if (used >= rules.budget) throw new AppError('conflict', `You have used all ${rules.budget} of your votes.`);
+    const current = this.#stored.votes[boardId]?.[voterId] ?? {};
+    if (sum(current) >= rules.budget) throw new AppError('conflict', `You have used all ${rules.budget} of your votes.`);
     const key = voteKey(roomId, cardId);
-    if (rules.perCardCap !== null && (mine[key] ?? 0) >= rules.perCardCap) {
+    if (rules.perCardCap !== null && (current[key] ?? 0) >= rules.perCardCap) {
       throw new AppError('conflict', `At most ${rules.perCardCap} of your votes can go on one card.`);
     }
+    const mine = this.#votesOf(boardId, voterId);
     mine[key] = (mine[key] ?? 0) + 1;
     this.#changed();
     return this.myVotes(boardId, voterId);
@@ -229,13 +242,22 @@ export class WorkshopControl {
   retractVote(boardId: string, voterId: string, roomId: string, cardId: string): MyVotes {
     const board = this.board(boardId);
     if (board.phase !== 'vote') throw new AppError('conflict', 'Voting is not open on this board.');
-    const mine = this.#votesOf(boardId, voterId);
     const key = voteKey(roomId, cardId);
-    if (!mine[key]) throw new AppError('conflict', 'You have no vote on that card.');
+    if (!this.#stored.votes[boardId]?.[voterId]?.[key]) throw new AppError('conflict', 'You have no vote on that card.');
+    const mine = this.#votesOf(boardId, voterId);
     mine[key] -= 1;
     if (mine[key] === 0) delete mine[key];
     this.#changed();
     return this.myVotes(boardId, voterId);
+  }
+
+  /** Records vote counts brought in by an import, as one voter's dots (no budget or phase applies). */
+  importVotes(votes: { boardId: string; roomId: string; cardId: string; count: number }[], voterId: string): void {
+    for (const { boardId, roomId, cardId, count } of votes) {
+      this.board(boardId);
+      this.#votesOf(boardId, voterId)[voteKey(roomId, cardId)] = count;
+    }
+    this.#changed();
   }
 
   showResults(boardId: string, shown: boolean): void {
@@ -260,8 +282,9 @@ export class WorkshopControl {
     }
     const tallies = [...totals]
       .map(([key, votes]) => {
-        const [roomId, cardId] = key.split(':') as [string, string];
-        return { roomId, cardId, votes };
+        // Room ids never hold a colon; card ids (written by clients) might.
+        const colon = key.indexOf(':');
+        return { roomId: key.slice(0, colon), cardId: key.slice(colon + 1), votes };
       })
       .sort((a, b) => b.votes - a.votes || a.roomId.localeCompare(b.roomId) || a.cardId.localeCompare(b.cardId));
     return { boardId, tallies };

@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import { LIMITS, PROTOCOL_VERSION, RATES, snapshotRequest, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
+import { bearer } from './bearer.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { CardService } from '../workshops/card-service.js';
@@ -8,6 +9,8 @@ import type { SnapshotService } from '../workshops/snapshot-service.js';
 import { parseBody, requireFacilitator } from '../workshops/workshop-service.js';
 
 export interface ApiRouterDeps {
+  /** Refuses a request without the admin token, when one is configured. */
+  requireAdmin: (req: Request) => void;
   workshops: WorkshopService;
   cards: CardService;
   snapshots: SnapshotService;
@@ -15,16 +18,8 @@ export interface ApiRouterDeps {
   startedAt: number;
 }
 
-/** The bearer credential of a request, or null. */
-export function bearer(req: Request<object>): string | null {
-  const header = req.get('authorization');
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1]! : null;
-}
-
 /** `/api`: health, workshops, joining. */
-export function apiRouter({ workshops, cards, snapshots, version, startedAt }: ApiRouterDeps): express.Router {
+export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
   const guessing = guardAgainstGuessing(new RateLimiter({ capacity: RATES.failedJoinsBurst, perSecond: RATES.failedJoinsPerSecond }));
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
@@ -40,6 +35,7 @@ export function apiRouter({ workshops, cards, snapshots, version, startedAt }: A
   });
 
   router.post('/workshops', async (req, res) => {
+    requireAdmin(req);
     res.status(201).json(await workshops.create(requireBody(req)));
   });
 

@@ -31,6 +31,8 @@ export interface RoomRegistryOptions {
  */
 export class RoomRegistry {
   readonly #rooms = new Map<string, Promise<Room>>();
+  /** The same rooms once loaded, for changes that must not wait. */
+  readonly #ready = new Map<string, Room>();
   readonly #idleTimers = new Map<string, NodeJS.Timeout>();
   readonly #options: RoomRegistryOptions;
   #closing = false;
@@ -84,6 +86,19 @@ export class RoomRegistry {
     return this.#rooms.get(`${workshopId}/${roomId}`);
   }
 
+  /**
+   * Runs `apply` on each room of a workshop: at once for loaded rooms, and for rooms still
+   * loading as soon as they are ready.
+   */
+  eachRoomOf(workshopId: string, apply: (room: Room) => void): void {
+    for (const [name, pending] of this.#rooms) {
+      if (!name.startsWith(`${workshopId}/`)) continue;
+      const ready = this.#ready.get(name);
+      if (ready) apply(ready);
+      else pending.then(apply, () => undefined);
+    }
+  }
+
   /** The rooms of a workshop that are in memory now. */
   async roomsOf(workshopId: string): Promise<Room[]> {
     const rooms: Room[] = [];
@@ -123,6 +138,7 @@ export class RoomRegistry {
     this.#idleTimers.clear();
     const rooms = await Promise.all([...this.#rooms.values()].map((p) => p.catch(() => null)));
     this.#rooms.clear();
+    this.#ready.clear();
     const results = await Promise.allSettled(rooms.map((room) => room?.unload()));
     for (const result of results) {
       if (result.status === 'rejected') this.#options.logger.error('saving a room at shutdown failed', result.reason);
@@ -135,6 +151,9 @@ export class RoomRegistry {
     if (!pending) {
       pending = this.#create(workshopId, roomId);
       this.#rooms.set(name, pending);
+      pending.then((room) => {
+        if (this.#rooms.get(name) === pending) this.#ready.set(name, room);
+      }, () => undefined);
       // A room that failed to load is forgotten, so a later attempt tries again; it is never saved.
       pending.catch((error) => {
         this.#options.logger.error(`loading room ${name} failed`, error);
@@ -193,6 +212,7 @@ export class RoomRegistry {
     }
     if (room.peers.size > 0) return;
     this.#rooms.delete(room.name);
+    this.#ready.delete(room.name);
     await room.unload().catch((error) => this.#options.logger.error(`unloading room ${room.name} failed`, error));
   }
 }

@@ -127,6 +127,11 @@ export class WorkshopService {
     return { token };
   }
 
+  /** True when `key` is this workshop's facilitator key (as given at creation). */
+  isFacilitatorKey(workshopId: string, key: string | null): boolean {
+    return key !== null && facilitatorKeyMatches(key, this.require(workshopId).facilitatorKeyHash);
+  }
+
   /** Checks a bearer token for a workshop; returns its claims. */
   authorise(workshopId: string, token: string | null): TokenClaims {
     this.require(workshopId);

@@ -66,6 +66,8 @@ export interface ControlState {
   timer: TimerState;
   voting: VotingRules;
   joiningOpen: boolean;
+  /** Participants may download the session notes. */
+  notesShared: boolean;
 }
 
 /** One participant's dots on a board. Keys are `${roomId}:${cardId}`. */
@@ -139,6 +141,7 @@ export const commandSchemas = {
   'vote:retract': cardRef,
   'vote:results': z.object({ boardId: id, shown: z.boolean() }).strict(),
   'joining:set': z.object({ open: z.boolean() }).strict(),
+  'notes:share': z.object({ shared: z.boolean() }).strict(),
   'participant:done': z.object({ boardId: id, done: z.boolean() }).strict()
 } as const;
 

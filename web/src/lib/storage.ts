@@ -13,12 +13,15 @@ export interface ParticipantSession {
   workshopId: string;
 }
 
+/** This tab's copy; only ever filled in a browser, never during server rendering. */
 const memory = new Map<string, string>();
+const inBrowser = typeof window !== 'undefined';
 
 function read(key: string): string | null {
+  if (!inBrowser) return null;
   try {
-    const value = globalThis.localStorage?.getItem(key);
-    if (value !== null && value !== undefined) return value;
+    const value = window.localStorage.getItem(key);
+    if (value !== null) return value;
   } catch {
     // Storage is blocked: use what this tab remembers.
   }
@@ -26,9 +29,10 @@ function read(key: string): string | null {
 }
 
 function write(key: string, value: string): void {
+  if (!inBrowser) return;
   memory.set(key, value);
   try {
-    globalThis.localStorage?.setItem(key, value);
+    window.localStorage.setItem(key, value);
   } catch {
     // Storage is blocked or full: the in-memory copy still serves this tab.
   }

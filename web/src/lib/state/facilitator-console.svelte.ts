@@ -39,7 +39,9 @@ export class FacilitatorConsole {
       this.#failWith(
         session.status === 401 || session.status === 403
           ? 'That facilitator key is not right for this workshop. Check you opened the link you saved when you created it.'
-          : session.error.message
+          : session.status === 404
+            ? 'We could not find this workshop. Check the address, or open the facilitator link you saved.'
+            : session.error.message
       );
       return;
     }

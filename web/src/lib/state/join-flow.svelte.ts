@@ -1,4 +1,4 @@
-import { LIMITS, type JoinLookupResponse, type Room } from '@goldthread/shared';
+import { LIMITS, normaliseJoinCode, type JoinLookupResponse, type Room } from '@goldthread/shared';
 import { joinWorkshop, lookUpJoinCode } from '$lib/api';
 import { recallName, saveParticipantSession } from '$lib/storage';
 
@@ -101,8 +101,9 @@ export class JoinFlow {
 
   #validateDetails(): boolean {
     const errors: JoinFieldErrors = {};
-    if (!this.code.trim()) errors.code = 'Enter the join code shown by your facilitator.';
-    else if (this.code.trim().length > LIMITS.joinCode + 4) errors.code = 'That join code is too long. Check it and try again.';
+    const code = normaliseJoinCode(this.code);
+    if (!code) errors.code = 'Enter the join code shown by your facilitator.';
+    else if (code.length > LIMITS.joinCode) errors.code = 'That join code is too long. Check it and try again.';
     if (!this.name.trim()) errors.name = 'Enter your name.';
     this.fieldErrors = errors;
     return Object.keys(errors).length === 0;

@@ -46,8 +46,7 @@ export class RoomSync {
   #everConnected = $state(false);
   #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   #refused = $state(false);
-  /** True once the first full exchange with the server has finished. */
-  synced = $state(false);
+  #synced = $state(false);
 
   #cardsCache: CardView[] | null = null;
   readonly #invalidateCards = () => {
@@ -108,10 +107,11 @@ export class RoomSync {
     return [...byId.values()];
   }
 
+  /** Connected only once the server's copy has arrived, so "Connected" means the cards shown are complete. */
   get connection(): ConnectionState {
     if (this.#refused) return 'refused';
     if (!this.#online) return 'offline';
-    if (this.#status === 'connected') return 'connected';
+    if (this.#status === 'connected' && this.#synced) return 'connected';
     return this.#everConnected ? 'reconnecting' : 'connecting';
   }
 
@@ -140,10 +140,11 @@ export class RoomSync {
   readonly #onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
     this.#status = status;
     if (status === 'connected') this.#everConnected = true;
+    else this.#synced = false;
   };
 
   readonly #onSync = (isSynced: boolean) => {
-    this.synced = isSynced;
+    this.#synced = isSynced;
   };
 
   /** The server closed with a 44xx code: reconnecting cannot help (e.g. the token was refused). */

@@ -1,0 +1,165 @@
+import { Packer } from 'docx';
+import {
+  buildNotes,
+  newId,
+  notesFileNameFor,
+  parseNotesJson,
+  putCard,
+  readCards,
+  renderCsv,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  voteKey,
+  NotesJsonError,
+  type CreateWorkshopResponse,
+  type NotesScope,
+  type WorkshopNotesInput
+} from '@goldthread/shared';
+import { buildDocx } from '@goldthread/shared/notes-docx';
+import { AppError } from '../errors.js';
+import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { ControlRegistry } from '../control/control-registry.js';
+import type { WorkshopService } from '../workshops/workshop-service.js';
+import type { WorkshopStore } from '../store/types.js';
+
+/** The formats notes come in, with their media types. */
+export const NOTES_FORMATS = {
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+} as const;
+export type NotesFormat = keyof typeof NOTES_FORMATS;
+
+export function isNotesFormat(value: string): value is NotesFormat {
+  return Object.hasOwn(NOTES_FORMATS, value);
+}
+
+/** A rendered notes file, ready to send as an attachment. */
+export interface NotesFile {
+  body: string | Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+/** Session notes: gathering what a workshop produced, rendering it, and importing a JSON export. */
+export class NotesService {
+  readonly #store: WorkshopStore;
+  readonly #rooms: RoomRegistry;
+  readonly #controls: ControlRegistry;
+  readonly #workshops: WorkshopService;
+
+  constructor(deps: { store: WorkshopStore; rooms: RoomRegistry; controls: ControlRegistry; workshops: WorkshopService }) {
+    this.#store = deps.store;
+    this.#rooms = deps.rooms;
+    this.#controls = deps.controls;
+    this.#workshops = deps.workshops;
+  }
+
+  /** Everything a workshop produced, as the notes model's input: live cards, votes and attendance. */
+  async collect(workshopId: string): Promise<WorkshopNotesInput> {
+    const workshop = this.#workshops.require(workshopId);
+    const control = await this.#controls.get(workshopId);
+    const tallies = new Map<string, Map<string, number>>();
+    for (const board of workshop.boards) {
+      const results = control.results(board.id).tallies;
+      if (results.length > 0) tallies.set(board.id, new Map(results.map((t) => [voteKey(t.roomId, t.cardId), t.votes])));
+    }
+    const rooms = [];
+    for (const room of workshop.rooms) {
+      const cards = await this.#rooms.change(workshopId, room.id, (live) => readCards(live.doc));
+      rooms.push({
+        id: room.id,
+        name: room.name,
+        // A board that was voted on gives each of its cards a count (0 included); others have none.
+        cards: cards.map((card) => {
+          const onBoard = tallies.get(card.boardId);
+          return onBoard ? { ...card, votes: onBoard.get(voteKey(room.id, card.id)) ?? 0 } : card;
+        })
+      });
+    }
+    const participants = (await this.#store.participants(workshopId)).map(({ id, name, roomId }) => ({ id, name, roomId }));
+    return {
+      workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
+      boards: workshop.boards,
+      rooms,
+      participants
+    };
+  }
+
+  /** Renders notes of one or more workshops in a format. */
+  async render(inputs: WorkshopNotesInput[], scope: NotesScope, format: NotesFormat): Promise<NotesFile> {
+    let document;
+    try {
+      document = buildNotes(inputs, scope);
+    } catch (error) {
+      throw new AppError('not_found', (error as Error).message);
+    }
+    const fileName = notesFileNameFor(document, format);
+    const contentType = NOTES_FORMATS[format];
+    switch (format) {
+      case 'md':
+        return { body: renderMarkdown(document), contentType, fileName };
+      case 'html':
+        return { body: renderHtml(document), contentType, fileName };
+      case 'csv':
+        return { body: renderCsv(document), contentType, fileName };
+      case 'json':
+        return { body: renderJson(document), contentType, fileName };
+      case 'docx':
+        return { body: await Packer.toBuffer(buildDocx(document)), contentType, fileName };
+    }
+  }
+
+  /**
+   * Recreates a workshop from a notes JSON export: same title, rooms, boards, cards (with
+   * their authors and times), attendance and vote counts, under new workshop, room and board ids.
+   */
+  async importJson(text: string): Promise<CreateWorkshopResponse> {
+    let parsed;
+    try {
+      parsed = parseNotesJson(text);
+    } catch (error) {
+      if (error instanceof NotesJsonError || error instanceof SyntaxError) throw new AppError('validation_failed', (error as Error).message);
+      throw error;
+    }
+    if (parsed.workshops.length !== 1) {
+      throw new AppError('validation_failed', `Import one workshop at a time; this file holds ${parsed.workshops.length}.`);
+    }
+    const source = parsed.workshops[0]!;
+    const created = await this.#workshops.create({
+      title: source.workshop.title,
+      rooms: source.rooms.map((room) => room.name),
+      boards: source.boards.map(({ kind, title, prompt }) => ({ kind, title, prompt }))
+    });
+    const roomIds = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
+    const boardIds = new Map(source.boards.map((board, i) => [board.id, created.boards[i]!.id]));
+    for (const participant of source.participants ?? []) {
+      await this.#store.addParticipant(created.id, {
+        id: participant.id,
+        name: participant.name,
+        roomId: roomIds.get(participant.roomId) ?? created.rooms[0]!.id,
+        joinedAt: source.workshop.createdAt
+      });
+    }
+    const votes: { boardId: string; roomId: string; cardId: string; count: number }[] = [];
+    for (const room of source.rooms) {
+      const roomId = roomIds.get(room.id)!;
+      await this.#rooms.change(created.id, roomId, (live) => {
+        live.doc.transact(() => {
+          for (const card of room.cards) {
+            const boardId = boardIds.get(card.boardId)!;
+            putCard(live.doc, { ...card, boardId });
+            if (card.votes) votes.push({ boardId, roomId, cardId: card.id, count: card.votes });
+          }
+        });
+      });
+    }
+    if (votes.length > 0) {
+      await this.#controls.run(created.id, (control) => control.importVotes(votes, `imported-${newId(6)}`));
+    }
+    return created;
+  }
+}

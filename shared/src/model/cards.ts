@@ -26,6 +26,10 @@ export interface CardView {
   authorName: string;
   color: CardColor;
   createdAt: number;
+  /** The theme the card was grouped under (Group phase), if any. */
+  themeId?: string;
+  /** On the plenary board: the room the card came from. */
+  sourceRoomId?: string;
 }
 
 /** The room's `cards` map. */
@@ -69,6 +73,8 @@ export function putCard(doc: Y.Doc, card: CardView): void {
     entry.set('authorName', card.authorName);
     entry.set('color', isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
     entry.set('createdAt', card.createdAt);
+    if (card.themeId !== undefined) entry.set('themeId', card.themeId);
+    if (card.sourceRoomId !== undefined) entry.set('sourceRoomId', card.sourceRoomId);
   });
 }
 
@@ -151,6 +157,8 @@ export function readCard(id: string, entry: unknown): CardView | null {
   const authorName = entry.get('authorName');
   const color = entry.get('color');
   const createdAt = entry.get('createdAt');
+  const themeId = entry.get('themeId');
+  const sourceRoomId = entry.get('sourceRoomId');
   return {
     id,
     boardId,
@@ -158,7 +166,9 @@ export function readCard(id: string, entry: unknown): CardView | null {
     authorId: typeof authorId === 'string' ? authorId : '',
     authorName: typeof authorName === 'string' && authorName.trim() ? authorName : 'Anonymous',
     color: typeof color === 'string' && isCardColor(color) ? color : DEFAULT_CARD_COLOR,
-    createdAt: typeof createdAt === 'number' ? createdAt : 0
+    createdAt: typeof createdAt === 'number' ? createdAt : 0,
+    ...(typeof themeId === 'string' && { themeId }),
+    ...(typeof sourceRoomId === 'string' && { sourceRoomId })
   };
 }
 

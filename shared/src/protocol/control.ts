@@ -97,6 +97,19 @@ export interface DoneCounts {
   rooms: Record<string, { done: number }>;
 }
 
+/** While a board is private: how many private cards each room has written so far (facilitator only). */
+export interface PrivateCounts {
+  boardId: string;
+  rooms: Record<string, number>;
+}
+
+/** Which theme names (compared case- and space-insensitively) several rooms share, and which one room alone has. */
+export interface ThemeComparison {
+  boardId: string;
+  shared: { name: string; roomIds: string[] }[];
+  unique: { name: string; roomId: string }[];
+}
+
 /** Key of a card across rooms, as used in vote maps. */
 export function voteKey(roomId: string, cardId: string): string {
   return `${roomId}:${cardId}`;
@@ -142,6 +155,9 @@ export const commandSchemas = {
   'vote:results': z.object({ boardId: id, shown: z.boolean() }).strict(),
   'joining:set': z.object({ open: z.boolean() }).strict(),
   'notes:share': z.object({ shared: z.boolean() }).strict(),
+  /** Copies one board's cards (and themes) from every room onto the plenary board, each tagged with its room. */
+  'plenary:combine': boardRef,
+  'themes:compare': boardRef,
   'participant:done': z.object({ boardId: id, done: z.boolean() }).strict()
 } as const;
 

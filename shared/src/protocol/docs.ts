@@ -16,11 +16,28 @@ export function roomDocName(workshopId: string, roomId: string): string {
   return `${workshopId}/${roomId}`;
 }
 
+/** Room id of a workshop's plenary board, where the facilitator combines every room's cards. */
+export const PLENARY_ROOM_ID = 'plenary';
+
+/** A participant's private brainstorm document: only they and the facilitator can open it. */
+export function privateDocName(workshopId: string, roomId: string, participantId: string): string {
+  return `${workshopId}/${roomId}/private/${participantId}`;
+}
+
+/** What a document name refers to. */
+export interface DocTarget {
+  workshopId: string;
+  roomId: string;
+  /** Set for a participant's private brainstorm document. */
+  privateOf?: string;
+}
+
 /** Splits a room document name, or returns null when it is not one. */
-export function parseRoomDocName(name: string): { workshopId: string; roomId: string } | null {
+export function parseRoomDocName(name: string): DocTarget | null {
   const parts = name.split('/');
-  if (parts.length !== 2) return null;
-  const [workshopId, roomId] = parts as [string, string];
+  if (parts.length !== 2 && !(parts.length === 4 && parts[2] === 'private')) return null;
+  const [workshopId, roomId, , participantId] = parts as [string, string, string?, string?];
   if (!isId(workshopId) || !isId(roomId)) return null;
-  return { workshopId, roomId };
+  if (participantId === undefined) return { workshopId, roomId };
+  return isId(participantId) ? { workshopId, roomId, privateOf: participantId } : null;
 }

@@ -6,6 +6,8 @@ import type {
   ControlState,
   DoneCounts,
   MyVotes,
+  PrivateCounts,
+  ThemeComparison,
   VoteResults
 } from './control.js';
 
@@ -47,6 +49,8 @@ export interface CommandReplies {
   'vote:cast': MyVotes;
   'vote:retract': MyVotes;
   'participant:done': { boardId: string; done: boolean };
+  'plenary:combine': { boardId: string; cards: number };
+  'themes:compare': ThemeComparison;
 }
 
 export type CommandReply<C extends CommandName> = C extends keyof CommandReplies ? CommandReplies[C] : ControlState;
@@ -68,6 +72,8 @@ export interface ServerToClientEvents {
   'votes:results': (results: VoteResults) => void;
   /** "I'm done" counts, to the facilitator. */
   'done:counts': (counts: DoneCounts) => void;
+  /** Private brainstorm progress per room, to the facilitator. */
+  'private:counts': (counts: PrivateCounts) => void;
   'rooms:counts': (counts: RoomCounts) => void;
   'server:restarting': (info: { message: string }) => void;
 }

@@ -11,6 +11,8 @@ import { loadWebApp } from './http/web-app.js';
 import { createControlServer, publishCounts, type ControlServer } from './control/control-server.js';
 import { ControlRegistry } from './control/control-registry.js';
 import { channels } from './control/commands.js';
+import { PrivateCardCounter } from './control/board-content.js';
+import { Throttle } from './concurrency/throttle.js';
 import { RoomRegistry } from './rooms/room-registry.js';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './sync/messages.js';
 import { YjsEndpoint } from './sync/yjs-endpoint.js';
@@ -75,6 +77,14 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const httpServer = createHttpServer(app);
 
   let io: ControlServer | undefined;
+  const privateCards = new PrivateCardCounter();
+  // Private brainstorm progress reaches facilitators at most four times a second per workshop.
+  const privateProgress = new Throttle(250, async (workshopId) => {
+    const control = await controls.get(workshopId);
+    for (const board of control.snapshot().boards) {
+      if (board.private && !board.revealed) io?.to(channels.facilitators(workshopId)).emit('private:counts', privateCards.counts(workshopId, board.boardId));
+    }
+  }, (error) => logger.error('publishing private brainstorm counts failed', error));
   const journals = config.journal
     ? new FileJournalStore(path.join(config.dataDir, 'journal'), {
         fsyncIntervalMs: config.journalFsyncMs,
@@ -91,7 +101,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     encodeUpdate: encodeUpdateMessage,
     encodeAwareness: encodeAwarenessMessage,
     onSaved: (workshopId) => snapshots.noteSaved(workshopId),
-    prepare: async (room) => room.setLockedBoards((await controls.get(room.workshopId)).frozenBoards()),
+    onDocumentChange: (room) => {
+      if (room.kind.kind !== 'private') return;
+      privateCards.update(room);
+      privateProgress.schedule(room.workshopId);
+    },
+    prepare: async (room) => room.setBoards((await controls.get(room.workshopId)).snapshot().boards),
     onOccupancyChange: (workshopId) => {
       if (io) void publishCounts(io, rooms, workshopId);
     }
@@ -101,13 +116,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     logger,
     onChange: (workshopId, control) => {
       io?.to(channels.workshop(workshopId)).emit('control:state', control.snapshot());
-      const frozen = control.frozenBoards();
+      const boards = control.snapshot().boards;
       // Applied before the command is acknowledged, so the next edit already meets the new rules.
-      rooms.eachRoomOf(workshopId, (room) => room.setLockedBoards(frozen));
+      rooms.eachRoomOf(workshopId, (room) => room.setBoards(boards));
     }
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
-  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, logger });
+  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards, logger });
   const yjs = new YjsEndpoint({ rooms, workshops, logger });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
@@ -135,6 +150,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       yjs.closeAll();
       io.disconnectSockets(true);
       controls.close();
+      privateProgress.cancel();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

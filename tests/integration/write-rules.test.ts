@@ -108,7 +108,9 @@ describe('rules on board changes', () => {
   it('a locked board refuses participants’ changes and accepts them again when unlocked', async () => {
     const [priorities, vision] = workshop.boards;
     const room = await server.server.rooms.loaded(workshop.id, workshop.rooms[0]!.id)!;
-    room.lockedBoards.add(priorities!.id);
+    const state = (locked: boolean) =>
+      workshop.boards.map((b) => ({ boardId: b.id, phase: 'brainstorm' as const, private: false, revealed: false, locked: locked && b.id === priorities!.id, resultsShown: false }));
+    room.setBoards(state(true));
     addCard(benClient.doc, { boardId: priorities!.id, text: 'While locked', authorId: ben.participantId, authorName: 'Ben' });
     await waitForDoc(benClient.doc, (doc) => !texts(doc).includes('While locked'), 5000, 'the locked-board card to be removed');
     // Other boards stay open.
@@ -116,7 +118,7 @@ describe('rules on board changes', () => {
     await waitForDoc(watcher.doc, (doc) => texts(doc).includes('On the open board'), 5000, 'the open-board card');
     expect(seenByWatcher.has('While locked')).toBe(false);
 
-    room.lockedBoards.delete(priorities!.id);
+    room.setBoards(state(false));
     addCard(benClient.doc, { boardId: priorities!.id, text: 'After unlock', authorId: ben.participantId, authorName: 'Ben' });
     await waitForDoc(watcher.doc, (doc) => texts(doc).includes('After unlock'), 5000, 'the card after unlock');
   });

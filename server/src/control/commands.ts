@@ -1,5 +1,6 @@
 import {
   PHASE_LABELS,
+  PLENARY_ROOM_ID,
   PROTOCOL_VERSION,
   commandSchemas,
   errorBody,
@@ -15,6 +16,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { parseBody } from '../workshops/workshop-service.js';
 import type { ControlRegistry } from './control-registry.js';
+import { combineIntoPlenary, compareThemes, revealPrivateCards, type PrivateCardCounter } from './board-content.js';
 import type { WorkshopControl } from './workshop-control.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
@@ -31,6 +33,7 @@ export const channels = {
 
 export interface CommandDeps {
   io: ControlServer;
+  privateCards: PrivateCardCounter;
   snapshots: SnapshotService;
   workshops: WorkshopService;
   controls: ControlRegistry;
@@ -55,7 +58,8 @@ const FACILITATOR_ONLY: ReadonlySet<CommandName> = new Set([
   'vote:configure',
   'vote:results',
   'joining:set',
-  'notes:share'
+  'notes:share',
+  'plenary:combine'
 ]);
 const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['vote:cast', 'vote:retract', 'participant:done']);
 
@@ -71,7 +75,7 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
     });
 
   on('session:get', async (_payload, who) => ({ identity: who, workshop: deps.workshops.viewFor(who), protocol: PROTOCOL_VERSION }));
-  on('control:get', async (_payload, who) => controlSnapshot(await controls.get(workshopId), who));
+  on('control:get', async (_payload, who) => controlSnapshot(await controls.get(workshopId), who, deps.privateCards));
   on('phase:set', async ({ boardId, phase }) => {
     const before = (await controls.get(workshopId)).board(boardId).phase;
     const state = await steer((c) => c.setPhase(boardId, phase));
@@ -83,12 +87,26 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
     return state;
   });
   on('board:private', ({ boardId, private: isPrivate }) => steer((c) => c.setPrivate(boardId, isPrivate)));
-  on('board:reveal', ({ boardId }) => steer((c) => c.reveal(boardId)));
+  on('board:reveal', async ({ boardId }) => {
+    // Closed to new private cards first, then every private card moves into its room.
+    const state = await steer((c) => c.reveal(boardId));
+    await revealPrivateCards(deps.rooms, deps.workshops.require(workshopId), boardId);
+    return state;
+  });
+  on('plenary:combine', async ({ boardId }) => {
+    (await controls.get(workshopId)).board(boardId);
+    return { boardId, cards: await combineIntoPlenary(deps.rooms, deps.workshops.require(workshopId), boardId) };
+  });
+  on('themes:compare', async ({ boardId }) => {
+    (await controls.get(workshopId)).board(boardId);
+    return compareThemes(deps.rooms, deps.workshops.require(workshopId), boardId);
+  });
   on('board:lock', ({ boardId, locked }) => steer((c) => c.setLocked(boardId, locked)));
   on('board:focus', ({ boardId }) => steer((c) => c.focus(boardId)));
   on('spotlight:set', async ({ spotlight }) => {
     if (spotlight) {
-      if (!deps.workshops.require(workshopId).rooms.some((room) => room.id === spotlight.roomId)) {
+      const known = spotlight.roomId === PLENARY_ROOM_ID || deps.workshops.require(workshopId).rooms.some((room) => room.id === spotlight.roomId);
+      if (!known) {
         throw new AppError('not_found', 'That room is not part of this workshop.');
       }
       if (spotlight.kind === 'card') await requireCard(deps.rooms, workshopId, spotlight.roomId, null, spotlight.cardId);
@@ -109,7 +127,9 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
   });
 
   const vote = (cast: boolean): Handler<'vote:cast'> => async ({ boardId, roomId, cardId }, who) => {
-    if (who.roomId !== roomId) throw new AppError('forbidden', 'You can vote only on cards in your own room.');
+    if (who.roomId !== roomId && roomId !== PLENARY_ROOM_ID) {
+      throw new AppError('forbidden', 'You can vote only on cards in your own room or on the plenary board.');
+    }
     await requireCard(deps.rooms, workshopId, roomId, boardId, cardId);
     const voterId = who.participantId!;
     const mine = await controls.run(workshopId, (c) =>
@@ -131,12 +151,14 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
   });
 }
 
-/** The state, dots and results one identity may see. */
-export function controlSnapshot(control: WorkshopControl, who: SessionIdentity): ControlSnapshot {
+/** The state, dots, results and private progress one identity may see. */
+export function controlSnapshot(control: WorkshopControl, who: SessionIdentity, privateCards: PrivateCardCounter): ControlSnapshot {
   const state = control.snapshot();
   const boardIds = state.boards.map((b) => b.boardId);
+  const privateBoards = state.boards.filter((b) => b.private && !b.revealed);
   return {
     state,
+    privateCounts: who.role === 'facilitator' ? privateBoards.map((b) => privateCards.counts(state.workshopId, b.boardId)) : [],
     myVotes: who.role === 'participant' ? boardIds.map((id) => control.myVotes(id, who.participantId!)) : [],
     results: boardIds.filter((id) => who.role === 'facilitator' || control.resultsVisible(id)).map((id) => control.results(id))
   };

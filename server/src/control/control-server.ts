@@ -11,6 +11,7 @@ import {
 import { channels, registerCommands } from './commands.js';
 import type { ControlRegistry } from './control-registry.js';
 import type { SnapshotService } from '../workshops/snapshot-service.js';
+import type { PrivateCardCounter } from './board-content.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,7 @@ export interface ControlDeps {
   rooms: RoomRegistry;
   controls: ControlRegistry;
   snapshots: SnapshotService;
+  privateCards: PrivateCardCounter;
   logger: Logger;
 }
 

@@ -21,9 +21,6 @@ export interface StoredControl {
   done: Record<string, Record<string, string>>;
 }
 
-/** Phases in which participants may not change cards (beyond the facilitator's lock). */
-const FROZEN_PHASES: ReadonlySet<Phase> = new Set(['vote', 'closed']);
-
 /** The default control state of a new workshop: boards open for brainstorming. */
 export function initialControl(workshopId: string, boardIds: string[]): StoredControl {
   return {
@@ -84,11 +81,6 @@ export class WorkshopControl {
     const board = this.#stored.state.boards.find((b) => b.boardId === boardId);
     if (!board) throw new AppError('not_found', 'That board is not part of this workshop.');
     return board;
-  }
-
-  /** Boards on which participants' card changes are refused now. */
-  frozenBoards(): Set<string> {
-    return new Set(this.#stored.state.boards.filter((b) => b.locked || FROZEN_PHASES.has(b.phase)).map((b) => b.boardId));
   }
 
   setPhase(boardId: string, phase: Phase): void {

@@ -1,7 +1,17 @@
 import type { Awareness } from 'y-protocols/awareness';
-import { LIMITS } from '@goldthread/shared';
+import { LIMITS, PLENARY_ROOM_ID } from '@goldthread/shared';
+
+/** The key of a participant's private document inside a workshop: `<roomId>/private/<participantId>`. */
+export const privateRoomKey = (roomId: string, participantId: string) => `${roomId}/private/${participantId}`;
+
+/** What a room key names: a room, the plenary, or a participant's private document. */
+export function docKindOf(roomKey: string): DocKind {
+  if (roomKey === PLENARY_ROOM_ID) return { kind: 'plenary' };
+  const parts = roomKey.split('/');
+  return parts.length === 3 && parts[1] === 'private' ? { kind: 'private', participantId: parts[2]! } : { kind: 'room' };
+}
 import { Room, type RoomPeer } from './room.js';
-import { checkRoomChange } from './write-rules.js';
+import { checkRoomChange, type DocKind } from './write-rules.js';
 import type { WorkshopStore } from '../store/types.js';
 import type { JournalStore } from '../store/journal.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +31,8 @@ export interface RoomRegistryOptions {
   prepare?: (room: Room) => Promise<void>;
   /** Called after a room's state was saved, e.g. to add an automatic timeline entry. */
   onSaved?: (workshopId: string) => void;
+  /** Called after every change to a room's document (e.g. to count private cards). */
+  onDocumentChange?: (room: Room) => void;
   /** Called whenever a room's peers change, e.g. to publish head-counts. */
   onOccupancyChange?: (workshopId: string) => void;
 }
@@ -110,6 +122,14 @@ export class RoomRegistry {
     return rooms;
   }
 
+  /** Keys of every document of a workshop that exists anywhere: in memory, saved, or only journaled. */
+  async documentKeys(workshopId: string): Promise<string[]> {
+    const keys = new Set(await this.#options.store.savedRoomKeys(workshopId));
+    for (const key of (await this.#options.journals?.keys(workshopId)) ?? []) keys.add(key);
+    for (const name of this.#rooms.keys()) if (name.startsWith(`${workshopId}/`)) keys.add(name.slice(workshopId.length + 1));
+    return [...keys];
+  }
+
   /** How many rooms are in memory. */
   get size(): number {
     return this.#rooms.size;
@@ -118,7 +138,9 @@ export class RoomRegistry {
   /** Head-count of participants per loaded room of a workshop. */
   async participantCounts(workshopId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const room of await this.roomsOf(workshopId)) counts[room.roomId] = room.participantCount();
+    for (const room of await this.roomsOf(workshopId)) {
+      if (room.kind.kind === 'room') counts[room.roomId] = room.participantCount();
+    }
     return counts;
   }
 
@@ -168,6 +190,7 @@ export class RoomRegistry {
     const name = `${workshopId}/${roomId}`;
     const saved = await store.loadRoom(workshopId, roomId);
     const boardIds = new Set(store.get(workshopId)?.boards.map((board) => board.id) ?? []);
+    const kind = docKindOf(roomId);
     const opened = journals ? await journals.open(workshopId, roomId) : null;
     for (const problem of opened?.problems ?? []) logger.warn(`journal of room ${name}: ${problem}`);
     const room = new Room({
@@ -181,6 +204,8 @@ export class RoomRegistry {
       saveMaxMs,
       journal: opened?.journal ?? null,
       rules: (change) => checkRoomChange(change, { boardIds, maxCardsPerBoard: LIMITS.cardsPerBoard }),
+      kind,
+      onChange: () => this.#options.onDocumentChange?.(room),
       logger,
       encodeUpdate,
       encodeAwareness

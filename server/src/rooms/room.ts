@@ -1,25 +1,17 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { LIMITS, cardsMap, readCards, roomDocName } from '@goldthread/shared';
+import { LIMITS, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
-import { summariseTransaction, type TransactionSummary } from './transaction-summary.js';
-import type { KnownCard, Refusal, Writer } from './write-rules.js';
+import { summariseTransaction } from './transaction-summary.js';
+import type { ChangeUnderReview, DocKind, KnownCard, Refusal, Writer } from './write-rules.js';
+import type { BoardControl } from '@goldthread/shared';
 import type { Logger } from '../logger.js';
 
 /** A connected client of a room, as the room sees it. */
 export interface RoomPeer extends Writer {
   send(message: Uint8Array): void;
-}
-
-/** What the rules see of a change. */
-export interface ChangeUnderReview {
-  doc: Y.Doc;
-  summary: TransactionSummary;
-  writer: Writer;
-  known: ReadonlyMap<string, KnownCard>;
-  lockedBoards: ReadonlySet<string>;
 }
 
 /** Thrown when applying an update would grow the document past its limit; nothing is applied. */
@@ -43,6 +35,9 @@ export interface RoomOptions {
   journal: RoomJournal | null;
   /** The rules peers' changes must keep; without rules every change is accepted. */
   rules: RoomRules | null;
+  kind?: DocKind;
+  /** Called after every change is published. */
+  onChange?: () => void;
   /** Largest the encoded document may grow; defaults to LIMITS.roomDocumentBytes. */
   maxBytes?: number;
   logger: Logger;
@@ -62,12 +57,16 @@ export class Room {
   readonly awareness: Awareness;
   /** Each peer, with the awareness client ids it has published. */
   readonly peers = new Map<RoomPeer, Set<number>>();
-  /** Boards on which participants' changes are refused (locked, or in a phase that freezes cards). */
-  readonly lockedBoards = new Set<string>();
+  /** What kind of document this is: a room's board, the plenary, or someone's private space. */
+  readonly kind: DocKind;
+  /** The facilitator's state of each board (phase, lock, private), which the rules consult. */
+  readonly #boards = new Map<string, BoardControl>();
   readonly #scheduler: SaveScheduler;
   readonly #options: RoomOptions;
   /** Board and author of every card, to judge changes that delete a card. */
   readonly #known = new Map<string, KnownCard>();
+  /** Board of every theme. */
+  readonly #knownThemes = new Map<string, string>();
   /** Captures only refused transactions, so they can be reverted. */
   readonly #reverter: Y.UndoManager;
   #refused: { transaction: Y.Transaction; refusal: Refusal } | null = null;
@@ -82,6 +81,7 @@ export class Room {
     this.#maxBytes = options.maxBytes ?? LIMITS.roomDocumentBytes;
     this.workshopId = options.workshopId;
     this.roomId = options.roomId;
+    this.kind = options.kind ?? { kind: 'room' };
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.#scheduler = new SaveScheduler(() => this.#save(), {
@@ -150,10 +150,10 @@ export class Room {
     return failed;
   }
 
-  /** Replaces the set of boards closed to participants' changes. */
-  setLockedBoards(boardIds: Iterable<string>): void {
-    this.lockedBoards.clear();
-    for (const id of boardIds) this.lockedBoards.add(id);
+  /** Takes the facilitator's current board states, which later changes are judged by. */
+  setBoards(boards: Iterable<BoardControl>): void {
+    this.#boards.clear();
+    for (const board of boards) this.#boards.set(board.boardId, { ...board });
   }
 
   addPeer(peer: RoomPeer): void {
@@ -206,15 +206,29 @@ export class Room {
     const summary = summariseTransaction(this.doc, transaction);
     const rules = this.#options.rules;
     const origin = transaction.origin as RoomPeer;
-    if (rules && this.peers.has(origin) && summary.cards.size + summary.otherRoots.size > 0) {
-      const refusal = rules({ doc: this.doc, summary, writer: origin, known: this.#known, lockedBoards: this.lockedBoards });
+    if (rules && this.peers.has(origin) && summary.cards.size + summary.themes.size + summary.otherRoots.size > 0) {
+      const refusal = rules({
+        doc: this.doc,
+        summary,
+        writer: origin,
+        known: this.#known,
+        knownThemes: this.#knownThemes,
+        boards: this.#boards,
+        docKind: this.kind
+      });
       if (refusal) {
         this.#refused = { transaction, refusal };
         return;
       }
     }
+    const themes = themesMap(this.doc);
+    for (const id of summary.themes.keys()) {
+      const boardId = themes.get(id)?.get('boardId');
+      if (typeof boardId === 'string') this.#knownThemes.set(id, boardId);
+      else this.#knownThemes.delete(id);
+    }
     const cards = cardsMap(this.doc);
-    for (const id of summary.cards) {
+    for (const id of summary.cards.keys()) {
       const entry = cards.get(id);
       const boardId = entry?.get('boardId');
       if (entry && typeof boardId === 'string') {
@@ -242,6 +256,7 @@ export class Room {
     const message = this.#options.encodeUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
     this.#scheduler.changed();
+    this.#options.onChange?.();
   }
 
   readonly #onAwareness = (

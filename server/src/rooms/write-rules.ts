@@ -1,7 +1,6 @@
 import * as Y from 'yjs';
-import { LIMITS, cardsMap, type ErrorCode } from '@goldthread/shared';
+import { LIMITS, THEME_NAME_LIMIT, cardsMap, themesMap, type BoardControl, type ErrorCode, type Role } from '@goldthread/shared';
 import type { TransactionSummary } from './transaction-summary.js';
-import type { Role } from '@goldthread/shared';
 
 /** Who made a change, as far as the rules care. */
 export interface Writer {
@@ -15,10 +14,26 @@ export interface Refusal {
   message: string;
 }
 
-/** What the rules know of a card from before the transaction (for cards it deleted). */
+/** What the rules know of a card from before the transaction (for cards it deleted or moved). */
 export interface KnownCard {
   boardId: string;
   authorId: string;
+}
+
+/** What kind of document a room's doc is. */
+export type DocKind = { kind: 'room' } | { kind: 'plenary' } | { kind: 'private'; participantId: string };
+
+/** Everything the rules look at for one transaction. */
+export interface ChangeUnderReview {
+  doc: Y.Doc;
+  summary: TransactionSummary;
+  writer: Writer;
+  known: ReadonlyMap<string, KnownCard>;
+  /** Theme id -> board id, from before the transaction. */
+  knownThemes: ReadonlyMap<string, string>;
+  /** The facilitator's state of each board (phase, lock, private). */
+  boards: ReadonlyMap<string, BoardControl>;
+  docKind: DocKind;
 }
 
 export interface WorkshopBoards {
@@ -26,69 +41,98 @@ export interface WorkshopBoards {
   maxCardsPerBoard: number;
 }
 
+const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
+
+/** Participants may not change cards on a locked board, or while it is voted on or closed. */
+export function isFrozen(board: BoardControl | undefined): boolean {
+  return board !== undefined && (board.locked || board.phase === 'vote' || board.phase === 'closed');
+}
+
+const isPrivateNow = (board: BoardControl | undefined) => board !== undefined && board.private && !board.revealed;
+
 /**
- * The rules every change to a room's document must keep: cards only on the workshop's
- * boards, within the size limits; participants change only their own cards, never on a
- * locked board, and nothing outside `cards`. The facilitator is bound by the limits only.
+ * The rules every change to a board document must keep. Everyone: cards only on the
+ * workshop's boards, within the size limits. Participants, besides: their own cards only,
+ * never on a frozen board; in the group phase they may create themes and move any card into
+ * or out of one; private boards are written only in private documents; the plenary's cards
+ * come from the rooms. The projector changes nothing.
  */
-export function checkRoomChange(
-  { doc, summary, writer, known, lockedBoards }: {
-    doc: Y.Doc;
-    summary: TransactionSummary;
-    writer: Writer;
-    known: ReadonlyMap<string, KnownCard>;
-    lockedBoards: ReadonlySet<string>;
-  },
-  context: WorkshopBoards
-): Refusal | null {
-  if (writer.role === 'projector') return { code: 'forbidden', message: 'The projector is read-only.' };
+export function checkRoomChange(change: ChangeUnderReview, context: WorkshopBoards): Refusal | null {
+  const { doc, summary, writer, known, knownThemes, boards, docKind } = change;
+  if (writer.role === 'projector') return refuse('forbidden', 'The projector is read-only.');
   const participant = writer.role === 'participant';
-  if (participant && summary.otherRoots.size > 0) {
-    return { code: 'forbidden', message: 'Only cards can be changed on a board.' };
+  if (participant && summary.otherRoots.size > 0) return refuse('forbidden', 'Only cards and themes can be changed on a board.');
+
+  const themes = themesMap(doc);
+  for (const [themeId, fields] of summary.themes) {
+    const entry = themes.get(themeId);
+    if (entry !== undefined && !(entry instanceof Y.Map)) return refuse('validation_failed', 'A theme must be a map.');
+    const boardId = entry?.get('boardId') ?? knownThemes.get(themeId);
+    const name = entry?.get('name');
+    if (entry && (typeof boardId !== 'string' || !context.boardIds.has(boardId))) {
+      return refuse('not_found', 'That board is not part of this workshop.');
+    }
+    if (entry && (typeof name !== 'string' || name.length > THEME_NAME_LIMIT)) {
+      return refuse('validation_failed', `A theme name is text of at most ${THEME_NAME_LIMIT} characters.`);
+    }
+    if (!participant) continue;
+    if (docKind.kind === 'private') return refuse('forbidden', 'Themes are made on the shared board.');
+    const existed = knownThemes.has(themeId);
+    if (existed || !entry || fields.size === 0) return refuse('forbidden', 'Only the facilitator can rename, merge or remove themes.');
+    const board = boards.get(boardId as string);
+    if (board?.phase !== 'group' || isFrozen(board)) return refuse('conflict', 'Themes can be added in the grouping phase.');
   }
+
   const cards = cardsMap(doc);
   const boardsGained = new Set<string>();
-  for (const id of summary.cards) {
+  for (const [id, fields] of summary.cards) {
     const entry = cards.get(id);
     const before = known.get(id);
-    if (entry !== undefined && !(entry instanceof Y.Map)) return { code: 'validation_failed', message: 'A card must be a map.' };
+    if (entry !== undefined && !(entry instanceof Y.Map)) return refuse('validation_failed', 'A card must be a map.');
     const boardId = entry?.get('boardId') ?? before?.boardId;
     const authorId = entry?.get('authorId') ?? before?.authorId;
     if (entry) {
-      if (typeof boardId !== 'string' || !context.boardIds.has(boardId)) {
-        return { code: 'not_found', message: 'That board is not part of this workshop.' };
-      }
-      if (before && before.boardId !== boardId && participant) {
-        return { code: 'forbidden', message: 'Cards cannot be moved between boards.' };
-      }
+      if (typeof boardId !== 'string' || !context.boardIds.has(boardId)) return refuse('not_found', 'That board is not part of this workshop.');
       const text = entry.get('text');
-      if (text instanceof Y.Text ? text.length > LIMITS.cardText : typeof text === 'string' && text.length > LIMITS.cardText) {
-        return { code: 'payload_too_large', message: `A card holds at most ${LIMITS.cardText} characters.` };
+      const length = text instanceof Y.Text || typeof text === 'string' ? text.length : 0;
+      if (length > LIMITS.cardText) return refuse('payload_too_large', `A card holds at most ${LIMITS.cardText} characters.`);
+      const themeId = entry.get('themeId');
+      if (themeId !== undefined && (typeof themeId !== 'string' || themes.get(themeId)?.get('boardId') !== boardId)) {
+        if (fields.has('themeId')) return refuse('not_found', 'That theme is not on this board.');
       }
+      if (!before) boardsGained.add(boardId);
     }
-    if (entry && !before && typeof boardId === 'string') boardsGained.add(boardId);
     if (!participant) continue;
-    if (typeof boardId === 'string' && lockedBoards.has(boardId)) {
-      return { code: 'forbidden', message: 'This board is locked by the facilitator.' };
+    const board = boards.get(boardId as string);
+    if (before && entry && before.boardId !== boardId) return refuse('forbidden', 'Cards cannot be moved between boards.');
+
+    // Grouping: anyone may move any card of a board in its group phase.
+    const onlyRegrouped = before !== undefined && entry !== undefined && fields.size > 0 && [...fields].every((f) => f === 'themeId');
+    if (onlyRegrouped) {
+      if (board?.phase !== 'group' || isFrozen(board)) return refuse('conflict', 'Cards can be grouped in the grouping phase.');
+      continue;
+    }
+    if (docKind.kind === 'plenary') return refuse('forbidden', 'Cards on the plenary board come from the rooms.');
+    if (isFrozen(board)) return refuse('forbidden', board!.locked ? 'This board is locked by the facilitator.' : 'Cards cannot change in this phase.');
+    if (docKind.kind === 'private' && !isPrivateNow(board)) return refuse('conflict', 'This board is not in private brainstorm.');
+    if (docKind.kind === 'room' && isPrivateNow(board) && !before) {
+      return refuse('conflict', 'This board is private for now: new cards go to your own space until the facilitator reveals them.');
     }
     if (authorId !== writer.participantId || (before && before.authorId !== writer.participantId)) {
-      return { code: 'forbidden', message: 'You can change only your own cards.' };
+      return refuse('forbidden', 'You can change only your own cards.');
     }
   }
+
   // Counting is O(cards), so it runs only when a board gained a card.
   if (boardsGained.size > 0) {
     const perBoard = new Map<string, number>();
-    for (const { boardId } of known.values()) {
-      if (boardsGained.has(boardId)) perBoard.set(boardId, (perBoard.get(boardId) ?? 0) + 1);
-    }
-    for (const id of summary.cards) {
-      const boardId = cards.get(id)?.get('boardId');
-      if (!known.has(id) && typeof boardId === 'string' && boardsGained.has(boardId)) perBoard.set(boardId, (perBoard.get(boardId) ?? 0) + 1);
-    }
-    for (const count of perBoard.values()) {
-      if (count > context.maxCardsPerBoard) {
-        return { code: 'payload_too_large', message: `A board holds at most ${context.maxCardsPerBoard} cards.` };
-      }
+    const count = (boardId: unknown) => {
+      if (typeof boardId === 'string' && boardsGained.has(boardId)) perBoard.set(boardId, (perBoard.get(boardId) ?? 0) + 1);
+    };
+    for (const { boardId } of known.values()) count(boardId);
+    for (const id of summary.cards.keys()) if (!known.has(id)) count(cards.get(id)?.get('boardId'));
+    for (const total of perBoard.values()) {
+      if (total > context.maxCardsPerBoard) return refuse('payload_too_large', `A board holds at most ${context.maxCardsPerBoard} cards.`);
     }
   }
   return null;

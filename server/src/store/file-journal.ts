@@ -23,6 +23,17 @@ export class FileJournalStore implements JournalStore {
     this.#onError = options.onError;
   }
 
+  async keys(workshopId: string): Promise<string[]> {
+    const root = path.join(this.#dir, workshopId);
+    const entries = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+    const keys = new Set<string>();
+    for (const entry of entries) {
+      const match = /^(.*)[/\\]\d+\.log$/.exec(entry);
+      if (match) keys.add(match[1]!.split(path.sep).join('/'));
+    }
+    return [...keys];
+  }
+
   async open(workshopId: string, roomId: string): Promise<OpenedJournal> {
     const dir = path.join(this.#dir, workshopId, roomId);
     await mkdir(dir, { recursive: true });

@@ -26,4 +26,6 @@ export interface OpenedJournal {
 /** Opens rooms' journals. */
 export interface JournalStore {
   open(workshopId: string, roomId: string): Promise<OpenedJournal>;
+  /** Keys of the room documents of a workshop that have journal files. */
+  keys(workshopId: string): Promise<string[]>;
 }

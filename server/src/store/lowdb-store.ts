@@ -130,6 +130,10 @@ export class LowdbWorkshopStore implements WorkshopStore {
     });
   }
 
+  async savedRoomKeys(workshopId: string) {
+    return this.#withFile(workshopId, async (db) => Object.keys((await this.#read(db, workshopId)).rooms));
+  }
+
   async saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot) {
     await this.#update(workshopId, (data) => {
       data.rooms[roomId] = {

@@ -44,6 +44,11 @@ export class MemoryWorkshopStore implements WorkshopStore {
     return saved ? structuredClone(saved) : null;
   }
 
+  async savedRoomKeys(workshopId: string) {
+    const prefix = `${workshopId}/`;
+    return [...this.#rooms.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+  }
+
   async saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot) {
     if (!this.#workshops.has(workshopId)) throw new Error(`no workshop ${workshopId}`);
     this.#rooms.set(`${workshopId}/${roomId}`, structuredClone(snapshot));

@@ -74,6 +74,8 @@ export interface WorkshopStore {
   /** The latest saved state of a room, or null for a room never saved. */
   loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null>;
   saveRoom(workshopId: string, roomId: string, snapshot: RoomSnapshot): Promise<void>;
+  /** Keys of every room document saved for a workshop (rooms, plenary, private documents). */
+  savedRoomKeys(workshopId: string): Promise<string[]>;
   /** The facilitator's control state (phases, timer, votes...), or null before the first change. */
   loadControl(workshopId: string): Promise<StoredControl | null>;
   saveControl(workshopId: string, control: StoredControl): Promise<void>;

@@ -4,12 +4,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CLOSE_CODES,
   LIMITS,
+  PLENARY_ROOM_ID,
   YJS_PATH,
   errorBody,
   parseRoomDocName,
   type ErrorCode
 } from '@goldthread/shared';
 import { SyncPeer } from './sync-peer.js';
+import { privateRoomKey } from '../rooms/room-registry.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { TokenClaims } from '../auth/tokens.js';
@@ -102,13 +104,23 @@ export class YjsEndpoint {
       return { status: 403, error: 'forbidden', message: 'That token is for another workshop.' };
     }
     const workshop = this.#options.workshops.require(target.workshopId);
-    if (!workshop.rooms.some((room) => room.id === target.roomId)) {
+    const plenary = target.roomId === PLENARY_ROOM_ID;
+    if (!plenary && !workshop.rooms.some((room) => room.id === target.roomId)) {
       return { status: 404, error: 'not_found', message: 'That room is not part of this workshop.' };
     }
-    if (claims.role === 'participant' && claims.roomId !== target.roomId) {
-      return { status: 403, error: 'forbidden', message: 'Participants may open only their own room.' };
+    if (target.privateOf !== undefined) {
+      // A private brainstorm space: its owner (in their own room) and the facilitator only.
+      if (plenary) return { status: 404, error: 'not_found', message: 'The plenary has no private spaces.' };
+      const owner = claims.role === 'participant' && claims.participantId === target.privateOf && claims.roomId === target.roomId;
+      if (!owner && claims.role !== 'facilitator') {
+        return { status: 403, error: 'forbidden', message: 'Only its owner and the facilitator can open a private space.' };
+      }
+      return { workshopId: target.workshopId, roomId: privateRoomKey(target.roomId, target.privateOf), claims };
     }
-    return { ...target, claims };
+    if (claims.role === 'participant' && claims.roomId !== target.roomId && !plenary) {
+      return { status: 403, error: 'forbidden', message: 'Participants may open only their own room and the plenary.' };
+    }
+    return { workshopId: target.workshopId, roomId: target.roomId, claims };
   }
 
   #connect(ws: WebSocket, admission: Admission): void {

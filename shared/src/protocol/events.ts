@@ -40,6 +40,8 @@ export interface ControlSnapshot {
   myVotes: MyVotes[];
   /** Results the caller may see: all for the facilitator, shown boards for others. */
   results: VoteResults[];
+  /** Private brainstorm progress per room of each private board (facilitator only). */
+  privateCounts: PrivateCounts[];
 }
 
 /** What each command answers with on success. */

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
+import helmet from 'helmet';
 import { loadOrCreateSecret } from './auth/secret.js';
 import { TokenSigner } from './auth/tokens.js';
 import { createLogger, type Logger } from './logger.js';
@@ -73,6 +74,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
 
   const app = express();
   app.disable('x-powered-by');
+  // Pages get their Content-Security-Policy from SvelteKit (it knows its script nonces); the API gets a closed one.
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: false }));
+  app.use('/api', helmet.contentSecurityPolicy({ useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
   app.set('trust proxy', false);
   const httpServer = createHttpServer(app);
 

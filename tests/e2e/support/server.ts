@@ -27,6 +27,8 @@ export interface RunningServer {
   output(): string;
   /** SIGTERM, then wait for the exit; rejects if it does not exit cleanly. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: no chance to save anything. Resolves once the process is gone. */
+  kill(): Promise<void>;
   /** Stops and starts again on the same port with the same data. */
   restart(): Promise<RunningServer>;
   /** Stops (if running) and deletes the data folder when this harness made it. */
@@ -100,6 +102,14 @@ async function launch(port: number, dataDir: string, ownsDataDir: boolean): Prom
         const code = await exited;
         clearTimeout(timer);
         if (code !== 0) throw new Error(`The Goldthread server exited with code ${code} on SIGTERM.\n--- output ---\n${log}`);
+      })();
+      return stopped;
+    },
+    kill() {
+      stopped ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGKILL');
+        await exited;
       })();
       return stopped;
     },

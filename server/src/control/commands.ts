@@ -61,7 +61,9 @@ const FACILITATOR_ONLY: ReadonlySet<CommandName> = new Set([
   'notes:share',
   'plenary:combine'
 ]);
-const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['vote:cast', 'vote:retract', 'participant:done']);
+// Votes are cast by participants, or by the facilitator on behalf of someone without a device.
+const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['participant:done']);
+const VOTING: ReadonlySet<CommandName> = new Set(['vote:cast', 'vote:retract']);
 
 /** Registers every control command on a connection. */
 export function registerCommands(socket: ControlSocket, deps: CommandDeps): void {
@@ -126,12 +128,21 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
     return state;
   });
 
-  const vote = (cast: boolean): Handler<'vote:cast'> => async ({ boardId, roomId, cardId }, who) => {
-    if (who.roomId !== roomId && roomId !== PLENARY_ROOM_ID) {
-      throw new AppError('forbidden', 'You can vote only on cards in your own room or on the plenary board.');
+  const vote = (cast: boolean): Handler<'vote:cast'> => async ({ boardId, roomId, cardId, onBehalfOf }, who) => {
+    let voterId = who.participantId!;
+    let voterRoom = who.roomId;
+    if (who.role === 'facilitator') {
+      if (onBehalfOf === undefined) throw new AppError('forbidden', 'The facilitator votes only on behalf of someone without a device.');
+      const proxy = await deps.workshops.requireProxy(workshopId, onBehalfOf);
+      voterId = proxy.id;
+      voterRoom = proxy.roomId;
+    } else if (onBehalfOf !== undefined) {
+      throw new AppError('forbidden', 'Only the facilitator votes on behalf of others.');
+    }
+    if (voterRoom !== roomId && roomId !== PLENARY_ROOM_ID) {
+      throw new AppError('forbidden', 'Votes go only on cards in the voter’s own room or on the plenary board.');
     }
     await requireCard(deps.rooms, workshopId, roomId, boardId, cardId);
-    const voterId = who.participantId!;
     const mine = await controls.run(workshopId, (c) =>
       cast ? c.castVote(boardId, voterId, roomId, cardId) : c.retractVote(boardId, voterId, roomId, cardId)
     );
@@ -196,6 +207,7 @@ function listen<C extends CommandName>(socket: ControlSocket, name: C, handler: 
       if (PARTICIPANT_ONLY.has(name) && who.role !== 'participant') {
         throw new AppError('forbidden', 'Only participants can do that.');
       }
+      if (VOTING.has(name) && who.role === 'projector') throw new AppError('forbidden', 'The projector cannot vote.');
       const payload = parseBody(commandSchemas[name], raw ?? {}) as Payload<C>;
       const data = await handler(payload, who);
       ack?.({ data });

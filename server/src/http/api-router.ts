@@ -48,6 +48,16 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });
 
+  router.post('/workshops/:id/proxies', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.status(201).json(await workshops.addProxy(claims, requireBody(req)));
+  });
+
+  router.get('/workshops/:id/attendance', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.json(await workshops.attendance(claims));
+  });
+
   router.post('/workshops/:id/projector-token', (req, res) => {
     const claims = workshops.authorise(req.params.id, bearer(req));
     res.status(201).json(workshops.projectorToken(claims));

@@ -22,10 +22,10 @@ export function notesRouter({ notes, workshops, controls, requireAdmin }: NotesR
 
   router.get('/workshops/:id/notes.:format', async (req: Request<{ id: string; format: string }>, res) => {
     const format = formatOf(req.params.format);
-    await requireNotesAccess(req.params.id, bearer(req));
+    const audience = await requireNotesAccess(req.params.id, bearer(req));
     const room = typeof req.query.room === 'string' ? req.query.room : undefined;
     const scope: NotesScope = room ? { kind: 'room', roomId: room } : { kind: 'workshop' };
-    send(res, await notes.render([await notes.collect(req.params.id)], scope, format));
+    send(res, await notes.render([await notes.collect(req.params.id, audience)], scope, format));
   });
 
   const combined = async (req: Request, res: Response, format: NotesFormat) => {
@@ -59,11 +59,11 @@ export function notesRouter({ notes, workshops, controls, requireAdmin }: NotesR
   });
 
   /** The facilitator always; a participant once the notes are shared; nobody else. */
-  async function requireNotesAccess(workshopId: string, credential: string | null) {
-    if (workshops.isFacilitatorKey(workshopId, credential)) return;
+  async function requireNotesAccess(workshopId: string, credential: string | null): Promise<'facilitator' | 'participant'> {
+    if (workshops.isFacilitatorKey(workshopId, credential)) return 'facilitator';
     const claims = workshops.authorise(workshopId, credential);
-    if (claims.role === 'facilitator') return;
-    if (claims.role === 'participant' && (await controls.get(workshopId)).notesShared) return;
+    if (claims.role === 'facilitator') return 'facilitator';
+    if (claims.role === 'participant' && (await controls.get(workshopId)).notesShared) return 'participant';
     throw new AppError('forbidden', claims.role === 'participant' ? 'The facilitator has not shared the notes yet.' : 'The projector cannot download notes.');
   }
 

@@ -4,8 +4,10 @@ import {
   newId,
   notesFileNameFor,
   parseNotesJson,
+  addTheme,
   putCard,
   readCards,
+  readThemes,
   renderCsv,
   renderHtml,
   renderJson,
@@ -58,21 +60,29 @@ export class NotesService {
     this.#workshops = deps.workshops;
   }
 
-  /** Everything a workshop produced, as the notes model's input: live cards, votes and attendance. */
-  async collect(workshopId: string): Promise<WorkshopNotesInput> {
+  /**
+   * Everything a workshop produced, as the notes model's input: live cards, themes, votes and
+   * attendance. For participants, votes the facilitator is still hiding are left out.
+   */
+  async collect(workshopId: string, audience: 'facilitator' | 'participant' = 'facilitator'): Promise<WorkshopNotesInput> {
     const workshop = this.#workshops.require(workshopId);
     const control = await this.#controls.get(workshopId);
     const tallies = new Map<string, Map<string, number>>();
     for (const board of workshop.boards) {
+      if (audience === 'participant' && !control.resultsVisible(board.id)) continue;
       const results = control.results(board.id).tallies;
       if (results.length > 0) tallies.set(board.id, new Map(results.map((t) => [voteKey(t.roomId, t.cardId), t.votes])));
     }
     const rooms = [];
     for (const room of workshop.rooms) {
-      const cards = await this.#rooms.change(workshopId, room.id, (live) => readCards(live.doc));
+      const { cards, themes } = await this.#rooms.change(workshopId, room.id, (live) => ({
+        cards: readCards(live.doc),
+        themes: readThemes(live.doc)
+      }));
       rooms.push({
         id: room.id,
         name: room.name,
+        themes: themes.map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds })),
         // A board that was voted on gives each of its cards a count (0 included); others have none.
         cards: cards.map((card) => {
           const onBoard = tallies.get(card.boardId);
@@ -80,7 +90,13 @@ export class NotesService {
         })
       });
     }
-    const participants = (await this.#store.participants(workshopId)).map(({ id, name, roomId }) => ({ id, name, roomId }));
+    const participants = (await this.#store.participants(workshopId)).map(({ id, name, roomId, organisation, sector }) => ({
+      id,
+      name,
+      roomId,
+      ...(organisation !== undefined && { organisation }),
+      ...(sector !== undefined && { sector })
+    }));
     return {
       workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
       boards: workshop.boards,
@@ -141,7 +157,9 @@ export class NotesService {
         id: participant.id,
         name: participant.name,
         roomId: roomIds.get(participant.roomId) ?? created.rooms[0]!.id,
-        joinedAt: source.workshop.createdAt
+        joinedAt: source.workshop.createdAt,
+        ...(participant.organisation !== undefined && { organisation: participant.organisation }),
+        ...(participant.sector !== undefined && { sector: participant.sector })
       });
     }
     const votes: { boardId: string; roomId: string; cardId: string; count: number }[] = [];
@@ -149,6 +167,7 @@ export class NotesService {
       const roomId = roomIds.get(room.id)!;
       await this.#rooms.change(created.id, roomId, (live) => {
         live.doc.transact(() => {
+          for (const theme of room.themes ?? []) addTheme(live.doc, boardIds.get(theme.boardId)!, theme.name, theme.id);
           for (const card of room.cards) {
             const boardId = boardIds.get(card.boardId)!;
             putCard(live.doc, { ...card, boardId });

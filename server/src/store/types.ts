@@ -18,6 +18,10 @@ export interface StoredParticipant {
   name: string;
   roomId: string;
   joinedAt: number;
+  organisation?: string;
+  sector?: string;
+  /** Someone without a device, whose cards and votes the facilitator enters. */
+  proxy?: boolean;
 }
 
 /** The saved state of one room: the encoded Yjs document plus a readable copy of its cards. */

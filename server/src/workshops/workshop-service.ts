@@ -4,6 +4,9 @@ import {
   createWorkshopRequest,
   joinRequest,
   newId,
+  proxyRequest,
+  type AttendanceResponse,
+  type ProxyResponse,
   normaliseJoinCode,
   type CreateWorkshopResponse,
   type FacilitatorWorkshopView,
@@ -101,7 +104,14 @@ export class WorkshopService {
       roomId = await this.#emptiestRoom(workshop);
     }
     const participantId = newId(12);
-    await this.#store.addParticipant(workshop.id, { id: participantId, name: request.name, roomId, joinedAt: Date.now() });
+    await this.#store.addParticipant(workshop.id, {
+      id: participantId,
+      name: request.name,
+      roomId,
+      joinedAt: Date.now(),
+      ...(request.organisation !== undefined && { organisation: request.organisation }),
+      ...(request.sector !== undefined && { sector: request.sector })
+    });
     const token = this.#tokens.sign(
       { role: 'participant', workshopId: workshop.id, roomId, participantId, name: request.name },
       this.#options.participantTokenTtlSeconds
@@ -118,6 +128,50 @@ export class WorkshopService {
     }
     const token = this.#tokens.sign({ role: 'facilitator', workshopId }, this.#options.facilitatorTokenTtlSeconds);
     return { token, workshop: facilitatorView(workshop) };
+  }
+
+  /** Records someone without a device, for whom the facilitator will enter cards and votes. */
+  async addProxy(claims: TokenClaims, body: unknown): Promise<ProxyResponse> {
+    requireFacilitator(claims);
+    const request = parseBody(proxyRequest, body);
+    const workshop = this.require(claims.workshopId);
+    if (!workshop.rooms.some((room) => room.id === request.roomId)) throw new AppError('not_found', 'That room is not part of this workshop.');
+    const participantId = newId(12);
+    await this.#store.addParticipant(workshop.id, {
+      id: participantId,
+      name: request.name,
+      roomId: request.roomId,
+      joinedAt: Date.now(),
+      proxy: true,
+      ...(request.organisation !== undefined && { organisation: request.organisation }),
+      ...(request.sector !== undefined && { sector: request.sector })
+    });
+    return { participantId, name: request.name, roomId: request.roomId };
+  }
+
+  /** A proxy participant of the workshop, or a not_found AppError. */
+  async requireProxy(workshopId: string, participantId: string) {
+    const proxy = (await this.#store.participants(workshopId)).find((p) => p.id === participantId && p.proxy === true);
+    if (!proxy) throw new AppError('not_found', 'No one without a device has that id in this workshop.');
+    return proxy;
+  }
+
+  /** Head-counts by room and by sector (no names), for the facilitator and the notes. */
+  async attendance(claims: TokenClaims): Promise<AttendanceResponse> {
+    requireFacilitator(claims);
+    const workshop = this.require(claims.workshopId);
+    const participants = await this.#store.participants(workshop.id);
+    const bySector: Record<string, number> = {};
+    const rooms = workshop.rooms.map((room) => ({ roomId: room.id, name: room.name, participants: 0, bySector: {} as Record<string, number> }));
+    for (const participant of participants) {
+      const sector = participant.sector ?? 'Not given';
+      bySector[sector] = (bySector[sector] ?? 0) + 1;
+      const room = rooms.find((r) => r.roomId === participant.roomId);
+      if (!room) continue;
+      room.participants += 1;
+      room.bySector[sector] = (room.bySector[sector] ?? 0) + 1;
+    }
+    return { total: participants.length, bySector, rooms };
   }
 
   /** Issues a read-only projector token; only the facilitator may. */

@@ -15,6 +15,8 @@ export interface NewCard {
   authorId: string;
   authorName: string;
   color?: string;
+  /** The facilitator is entering it for someone without a device. */
+  proxy?: boolean;
 }
 
 /** A card as plain data, read from the document. */
@@ -30,6 +32,8 @@ export interface CardView {
   themeId?: string;
   /** On the plenary board: the room the card came from. */
   sourceRoomId?: string;
+  /** Entered by the facilitator for someone without a device. */
+  proxy?: boolean;
 }
 
 /** The room's `cards` map. */
@@ -57,6 +61,7 @@ export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string
     entry.set('authorName', card.authorName.trim() || 'Anonymous');
     entry.set('color', card.color && isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
     entry.set('createdAt', Date.now());
+    if (card.proxy) entry.set('proxy', true);
     cardsMap(doc).set(id, entry);
   });
   return id;
@@ -75,6 +80,7 @@ export function putCard(doc: Y.Doc, card: CardView): void {
     entry.set('createdAt', card.createdAt);
     if (card.themeId !== undefined) entry.set('themeId', card.themeId);
     if (card.sourceRoomId !== undefined) entry.set('sourceRoomId', card.sourceRoomId);
+    if (card.proxy) entry.set('proxy', true);
   });
 }
 
@@ -159,6 +165,7 @@ export function readCard(id: string, entry: unknown): CardView | null {
   const createdAt = entry.get('createdAt');
   const themeId = entry.get('themeId');
   const sourceRoomId = entry.get('sourceRoomId');
+  const proxy = entry.get('proxy');
   return {
     id,
     boardId,
@@ -168,7 +175,8 @@ export function readCard(id: string, entry: unknown): CardView | null {
     color: typeof color === 'string' && isCardColor(color) ? color : DEFAULT_CARD_COLOR,
     createdAt: typeof createdAt === 'number' ? createdAt : 0,
     ...(typeof themeId === 'string' && { themeId }),
-    ...(typeof sourceRoomId === 'string' && { sourceRoomId })
+    ...(typeof sourceRoomId === 'string' && { sourceRoomId }),
+    ...(proxy === true && { proxy: true })
   };
 }
 

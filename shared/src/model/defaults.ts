@@ -8,6 +8,19 @@ export const DEFAULT_BOARDS: readonly { kind: string; title: string; prompt: str
   { kind: 'barriers', title: 'Barriers', prompt: 'What gets in the way of working together?' }
 ];
 
+/** Sectors people may give when joining, so results can be compared by sector without names. */
+export const SECTORS = [
+  'Council',
+  'Voluntary & community',
+  'NHS & health',
+  'Police & fire',
+  'Business',
+  'Resident',
+  'Other'
+] as const;
+
+export type Sector = (typeof SECTORS)[number];
+
 /** Card colours, each with a name so colour is never the only carrier of meaning. */
 export const CARD_COLORS = [
   { id: 'yellow', label: 'Yellow', background: '#fff3b0' },

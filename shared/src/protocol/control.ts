@@ -117,7 +117,8 @@ export function voteKey(roomId: string, cardId: string): string {
 
 const id = z.string().min(1).max(64);
 const boardRef = z.object({ boardId: id }).strict();
-const cardRef = z.object({ boardId: id, roomId: id, cardId: id }).strict();
+/** A vote; the facilitator may cast one on behalf of someone without a device (a proxy participant). */
+const voteRef = z.object({ boardId: id, roomId: id, cardId: id, onBehalfOf: id.optional() }).strict();
 const empty = z.object({}).strict();
 
 /** Payload schemas of every control command, validated by the server before anything changes. */
@@ -150,8 +151,8 @@ export const commandSchemas = {
       hideUntilShown: z.boolean()
     })
     .strict(),
-  'vote:cast': cardRef,
-  'vote:retract': cardRef,
+  'vote:cast': voteRef,
+  'vote:retract': voteRef,
   'vote:results': z.object({ boardId: id, shown: z.boolean() }).strict(),
   'joining:set': z.object({ open: z.boolean() }).strict(),
   'notes:share': z.object({ shared: z.boolean() }).strict(),

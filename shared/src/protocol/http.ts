@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { CARD_COLORS, isCardColor } from '../model/defaults.js';
+import { CARD_COLORS, SECTORS, isCardColor } from '../model/defaults.js';
 import type { Board, FacilitatorWorkshopView, Room, WorkshopView } from '../model/workshop.js';
 
 const text = (label: string, max: number) =>
@@ -51,6 +51,17 @@ export interface CreateWorkshopResponse {
   boards: Board[];
 }
 
+/** Optional details about a person, for comparing results by sector without names. */
+const aboutSomeone = {
+  organisation: z
+    .string({ error: 'organisation must be text' })
+    .trim()
+    .max(LIMITS.organisation, { error: `organisation must be at most ${LIMITS.organisation} characters` })
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+  sector: z.enum(SECTORS, { error: `sector must be one of: ${SECTORS.join(', ')}` }).optional()
+};
+
 /** Body of `POST /api/join`. */
 export const joinRequest = z.object({
   code: z
@@ -59,9 +70,32 @@ export const joinRequest = z.object({
     .min(1, { error: 'code must not be empty' })
     .max(LIMITS.joinCode, { error: `code must be at most ${LIMITS.joinCode} characters` }),
   name: text('name', LIMITS.participantName),
-  roomId: z.string({ error: 'roomId must be text' }).min(1).max(64).optional()
+  roomId: z.string({ error: 'roomId must be text' }).min(1).max(64).optional(),
+  ...aboutSomeone
 });
 export type JoinRequest = z.input<typeof joinRequest>;
+
+/** Body of `POST /api/workshops/:id/proxies` (facilitator): someone without a device, whose cards and votes the facilitator enters. */
+export const proxyRequest = z.object({
+  name: text('name', LIMITS.participantName),
+  roomId: z.string({ error: 'roomId must be text' }).min(1, { error: 'roomId is required' }).max(64),
+  ...aboutSomeone
+});
+export type ProxyRequest = z.input<typeof proxyRequest>;
+
+/** Reply to `POST /api/workshops/:id/proxies`. */
+export interface ProxyResponse {
+  participantId: string;
+  name: string;
+  roomId: string;
+}
+
+/** Reply to `GET /api/workshops/:id/attendance` (facilitator): head-counts by room and sector, no names. */
+export interface AttendanceResponse {
+  total: number;
+  bySector: Record<string, number>;
+  rooms: { roomId: string; name: string; participants: number; bySector: Record<string, number> }[];
+}
 
 /** Reply to `POST /api/join`. */
 export interface JoinResponse {

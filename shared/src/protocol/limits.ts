@@ -2,6 +2,7 @@
 export const LIMITS = {
   workshopTitle: 200,
   participantName: 80,
+  organisation: 120,
   cardText: 1000,
   roomName: 60,
   boardTitle: 120,

@@ -17,6 +17,9 @@ export interface RoomPeer extends Writer {
 /** Thrown when applying an update would grow the document past its limit; nothing is applied. */
 export class RoomFullError extends Error {}
 
+/** Thrown for an update that depends on changes the room does not have; its waiting parts are dropped. */
+export class MissingDependencyError extends Error {}
+
 /** Judges a peer's change to the document; a refusal reverts it for everyone. */
 export type RoomRules = (change: ChangeUnderReview) => Refusal | null;
 
@@ -102,6 +105,8 @@ export class Room {
   /**
    * Applies an update a peer sent. A change the rules refuse is reverted at once; the peers
    * receive the change and its revert together, so nobody sees it. Returns the refusal, if any.
+   * Throws (after reverting whatever a refused, half-decoded update integrated) for an update
+   * that cannot be decoded, or that depends on changes this document does not have.
    */
   applyFromPeer(update: Uint8Array, peer: RoomPeer): Refusal | null {
     if (this.#approximateBytes + update.length > this.#maxBytes) {
@@ -109,19 +114,35 @@ export class Room {
     }
     this.#refused = null;
     this.#held = [];
+    let failure: unknown = null;
     try {
+      // Yjs integrates an update's structs before reading its delete set, so a cut update can
+      // throw after part of it went in: that part has still been judged, and is reverted below.
       Y.applyUpdate(this.doc, update, peer);
-      const refused = this.#refused as { refusal: Refusal } | null;
-      if (!refused) return null;
-      this.#reverter.undo();
-      this.#reverter.clear();
-      return refused.refusal;
+    } catch (error) {
+      failure = error;
+    }
+    const refused = this.#refused as { refusal: Refusal } | null;
+    try {
+      if (refused) {
+        this.#reverter.undo();
+        this.#reverter.clear();
+      }
     } finally {
       this.#refused = null;
       const held = this.#held;
       this.#held = [];
       if (held.length > 0) this.#publish(Y.mergeUpdates(held), null);
     }
+    // Structs waiting for a missing dependency would later integrate inside someone else's
+    // transaction and be judged as theirs: they are dropped, and the peer must resync.
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+      this.doc.store.pendingStructs = null;
+      this.doc.store.pendingDs = null;
+      failure ??= new MissingDependencyError('This change depends on others the server does not have; reconnecting to resync.');
+    }
+    if (failure) throw failure;
+    return refused?.refusal ?? null;
   }
 
   get name(): string {

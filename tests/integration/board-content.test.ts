@@ -91,7 +91,7 @@ describe('private brainstorm', () => {
 
     await steer('board:reveal', { boardId: board() });
     await waitForDoc(ben.room.doc, (doc) => readCards(doc).length === 2, 5000, 'revealed cards at Ben');
-    expect(readCards(ben.room.doc).map(({ text, authorId }) => ({ text, authorId }))).toEqual([
+    expect(readCards(ben.room.doc).map(({ text, authorId }) => ({ text, authorId })).sort((a, b) => a.text.localeCompare(b.text))).toEqual([
       { text: 'Ada private one', authorId: ada.person.participantId },
       { text: 'Ada private two', authorId: ada.person.participantId }
     ]);

@@ -386,6 +386,8 @@ describe('fuzzing the Yjs socket', () => {
       String(CLOSE_CODES.badMessage),
       String(CLOSE_CODES.tooLarge),
       String(CLOSE_CODES.rateLimited),
+      // A forged card written under another client's Yjs id is refused before it is applied.
+      String(CLOSE_CODES.forbidden),
       '1009',
       '1006 (cut by the client)'
     ]);

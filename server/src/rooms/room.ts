@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { LIMITS, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
+import { CLIENT_OWNERS_KEY, LIMITS, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
@@ -20,11 +20,16 @@ export class RoomFullError extends Error {}
 /** Thrown for an update that depends on changes the room does not have; its waiting parts are dropped. */
 export class MissingDependencyError extends Error {}
 
+/** Thrown, before anything is applied, for an update written under another person's Yjs client id. */
+export class ForeignClientError extends Error {}
+
 /** Judges a peer's change to the document; a refusal reverts it for everyone. */
 export type RoomRules = (change: ChangeUnderReview) => Refusal | null;
 
 /** Origin of the saved state applied when a room loads: already saved, so not a change. */
 const LOAD_ORIGIN = Symbol('goldthread-load');
+/** Origin of the server's own record of who owns which client id. */
+const CLAIM_ORIGIN = Symbol('goldthread-claim');
 /** Origin of journal records replayed at load: already journaled, but not yet in a snapshot. */
 const REPLAY_ORIGIN = Symbol('goldthread-replay');
 
@@ -112,6 +117,8 @@ export class Room {
     if (this.#approximateBytes + update.length > this.#maxBytes) {
       throw new RoomFullError('This room’s boards are full; no more can be added.');
     }
+    const clients = [...Y.parseUpdateMeta(update).from.keys()];
+    this.#requireOwnClients(clients, peer);
     this.#refused = null;
     this.#held = [];
     let failure: unknown = null;
@@ -142,7 +149,34 @@ export class Room {
       failure ??= new MissingDependencyError('This change depends on others the server does not have; reconnecting to resync.');
     }
     if (failure) throw failure;
+    if (!refused) this.#claimClients(clients, peer);
     return refused?.refusal ?? null;
+  }
+
+  /**
+   * Yjs ids (client, clock) are public, and a struct written under someone else's client id would
+   * take the id their own next edit needs. Participants may write only under ids that are theirs
+   * or nobody's yet.
+   */
+  #requireOwnClients(clients: number[], peer: RoomPeer): void {
+    if (peer.role !== 'participant') return;
+    const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
+    for (const client of clients) {
+      const owner = owners.get(String(client));
+      if (owner !== undefined && owner !== peer.participantId) {
+        throw new ForeignClientError('This change is written under someone else’s identity.');
+      }
+    }
+  }
+
+  /** Records the writer as the owner of client ids nobody owned yet (a server change, saved with the room). */
+  #claimClients(clients: Iterable<number>, peer: RoomPeer): void {
+    const owner = peer.role === 'participant' ? peer.participantId : peer.role === 'facilitator' ? 'facilitator' : null;
+    if (owner === null) return;
+    const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
+    const unclaimed = [...clients].filter((client) => !owners.has(String(client)));
+    if (unclaimed.length === 0) return;
+    this.doc.transact(() => unclaimed.forEach((client) => owners.set(String(client), owner)), CLAIM_ORIGIN);
   }
 
   get name(): string {
@@ -289,6 +323,8 @@ export class Room {
     if (owned) {
       for (const id of added) owned.add(id);
       for (const id of removed) owned.delete(id);
+      // A client announces its id in its presence as soon as it connects: that claims it.
+      if (added.length > 0) this.#claimClients(added, origin as RoomPeer);
     }
     const message = this.#options.encodeAwareness(this.awareness, changed);
     for (const peer of this.peers.keys()) peer.send(message);

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
-import { MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
+import { ForeignClientError, MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
 class ProtocolViolation extends Error {}
@@ -98,6 +98,10 @@ export class SyncPeer implements RoomPeer {
     } catch (error) {
       if (error instanceof TooLarge || error instanceof RoomFullError) {
         this.close(CLOSE_CODES.tooLarge, 'payload_too_large', error.message);
+        return;
+      }
+      if (error instanceof ForeignClientError) {
+        this.close(CLOSE_CODES.forbidden, 'forbidden', error.message);
         return;
       }
       const detail = error instanceof ProtocolViolation || error instanceof MissingDependencyError ? error.message : 'The message could not be decoded.';

@@ -9,6 +9,12 @@ import { LIMITS } from '../protocol/limits.js';
  */
 export const CARDS_KEY = 'cards';
 
+/**
+ * Written by the server only: Yjs client id -> the participant (or `facilitator`) who uses it,
+ * so nobody can write under someone else's id. Clients read it for nothing and must not write it.
+ */
+export const CLIENT_OWNERS_KEY = 'clients';
+
 export interface NewCard {
   boardId: string;
   text: string;

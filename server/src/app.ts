@@ -132,7 +132,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
   });
 
-  const cards = new CardService(workshops, rooms);
+  const cards = new CardService(workshops, rooms, controls);
   const notes = new NotesService({ store, rooms, controls, workshops });
   const requireAdmin = adminCheck(config.adminToken);
   const version = deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0';

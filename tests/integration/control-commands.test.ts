@@ -470,7 +470,9 @@ describe('refused commands change nothing', () => {
   });
 
   it('with a budget of 3 the 4th dot is refused with conflict', async () => {
+    // Cards go up before voting opens: the vote phase freezes the board.
     const [one, two] = [await cardOf(ada, 'One'), await cardOf(ada, 'Two')];
+    const caisCard = await cardOf(cai, 'Central idea');
     await steer('phase:set', { boardId: board(), phase: 'vote' });
     for (const cardId of [one, two, two]) dataOf(await command(adaScreen, 'vote:cast', { boardId: board(), roomId: north(), cardId }));
     await refusedWithoutChange([
@@ -478,7 +480,6 @@ describe('refused commands change nothing', () => {
     ]);
     expect((await controlView(adaScreen)).myVotes[0]).toMatchObject({ used: 3, left: 0 });
     // Cai's budget is Cai's own.
-    const caisCard = await cardOf(cai, 'Central idea');
     expect(dataOf<MyVotes>(await command(caiScreen, 'vote:cast', { boardId: board(), roomId: central(), cardId: caisCard }))).toMatchObject({ used: 1 });
   });
 
@@ -626,6 +627,7 @@ describe('the timer', () => {
 describe('voting', () => {
   it('results stay hidden from participants and the projector until vote:results shows them; the facilitator sees them live', async () => {
     const cardId = await cardOf(ada, 'Library');
+    const caisCard = await cardOf(cai, 'Bus route');
     await steer('phase:set', { boardId: board(), phase: 'vote' });
     const heardBeforeShown = [record<VoteResults>(adaScreen, 'votes:results'), record<VoteResults>(projector, 'votes:results'), record<VoteResults>(caiScreen, 'votes:results')];
     const expected = { boardId: board(), tallies: [{ roomId: north(), cardId, votes: 1 }] };
@@ -644,7 +646,6 @@ describe('voting', () => {
     expect((await controlView(adaScreen)).results).toEqual([expected]);
 
     // Once shown, later dots reach everyone live.
-    const caisCard = await cardOf(cai, 'Bus route');
     const again = nextEvent(adaScreen, 'votes:results', (r) => r.tallies.length === 2, 5000, 'live results after showing');
     dataOf(await command(caiScreen, 'vote:cast', { boardId: board(), roomId: central(), cardId: caisCard }));
     expect((await again)[0].tallies).toHaveLength(2);

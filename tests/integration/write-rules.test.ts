@@ -123,3 +123,26 @@ describe('rules on board changes', () => {
     await waitForDoc(watcher.doc, (doc) => texts(doc).includes('After unlock'), 5000, 'the card after unlock');
   });
 });
+
+describe('cards over HTTP follow the board rules', () => {
+  it('a participant cannot add a card over HTTP to a locked board, one being voted on, or one in private brainstorm', async () => {
+    const { controlClient, connected } = await import('./support/control-client.js');
+    const { api, facilitatorToken: sessionFor } = await import('./support/server.js');
+    const facilitator = controlClient(server.url, { token: await sessionFor(server.url, workshop) }, ['websocket']);
+    await connected(facilitator);
+    const steer = (name: string, payload: unknown) =>
+      (facilitator as unknown as { timeout(ms: number): { emitWithAck(n: string, p: unknown): Promise<unknown> } }).timeout(5000).emitWithAck(name, payload);
+    const [priorities, vision, barriers] = workshop.boards;
+    const post = (boardId: string) =>
+      api(server.url, 'POST', `/api/workshops/${workshop.id}/rooms/${workshop.rooms[0]!.id}/cards`, { boardId, text: 'Over HTTP' }, { authorization: `Bearer ${ben.token}` });
+    await steer('board:lock', { boardId: priorities!.id, locked: true });
+    await steer('phase:set', { boardId: vision!.id, phase: 'vote' });
+    await steer('board:private', { boardId: barriers!.id, private: true });
+    expect((await post(priorities!.id)).status).toBe(403);
+    expect((await post(vision!.id)).status).toBe(403);
+    expect((await post(barriers!.id)).status).toBe(409);
+    await steer('board:lock', { boardId: priorities!.id, locked: false });
+    expect((await post(priorities!.id)).status).toBe(201);
+    facilitator.disconnect();
+  });
+});

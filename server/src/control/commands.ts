@@ -208,7 +208,8 @@ function listen<C extends CommandName>(socket: ControlSocket, name: C, handler: 
         throw new AppError('forbidden', 'Only participants can do that.');
       }
       if (VOTING.has(name) && who.role === 'projector') throw new AppError('forbidden', 'The projector cannot vote.');
-      const payload = parseBody(commandSchemas[name], raw ?? {}) as Payload<C>;
+      // No payload at all (only a callback, or nothing) means `{}`; an explicit null is a bad payload.
+      const payload = parseBody(commandSchemas[name], raw === undefined ? {} : raw) as Payload<C>;
       const data = await handler(payload, who);
       ack?.({ data });
     } catch (error) {

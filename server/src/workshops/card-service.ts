@@ -3,15 +3,19 @@ import { AppError } from '../errors.js';
 import { parseBody, type WorkshopService } from './workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { TokenClaims } from '../auth/tokens.js';
+import type { ControlRegistry } from '../control/control-registry.js';
+import { isFrozen } from '../rooms/write-rules.js';
 
 /** Cards over HTTP, for outside tools: the same Yjs document the boards sync, so changes are live. */
 export class CardService {
   readonly #workshops: WorkshopService;
   readonly #rooms: RoomRegistry;
+  readonly #controls: ControlRegistry;
 
-  constructor(workshops: WorkshopService, rooms: RoomRegistry) {
+  constructor(workshops: WorkshopService, rooms: RoomRegistry, controls: ControlRegistry) {
     this.#workshops = workshops;
     this.#rooms = rooms;
+    this.#controls = controls;
   }
 
   /** Every card of a room, oldest first. */
@@ -27,6 +31,12 @@ export class CardService {
     const workshop = this.#checkRoom(claims, workshopId, roomId);
     if (!workshop.boards.some((board) => board.id === request.boardId)) {
       throw new AppError('not_found', 'That board is not part of this workshop.');
+    }
+    if (claims.role === 'participant') {
+      // The same rules as on the live board: nothing on a frozen board, nothing shared while private.
+      const board = (await this.#controls.get(workshopId)).board(request.boardId);
+      if (isFrozen(board)) throw new AppError('forbidden', board.locked ? 'This board is locked by the facilitator.' : 'Cards cannot change in this phase.');
+      if (board.private && !board.revealed) throw new AppError('conflict', 'This board is private for now: cards go to your own space until the facilitator reveals them.');
     }
     return this.#rooms.change(workshopId, roomId, (room) => {
       const id = addCard(room.doc, {

@@ -8,6 +8,7 @@ import {
   type JoinLookupResponse,
   type JoinRequest,
   type JoinResponse,
+  type ProjectorTokenResponse,
   type WorkshopResponse
 } from '@goldthread/shared';
 
@@ -89,4 +90,38 @@ export function openFacilitatorSession(
 /** `GET /api/workshops/:id` — the workshop as the token's holder may see it. */
 export function getWorkshop(workshopId: string, token: string, fetch?: Fetch): Promise<ApiResult<WorkshopResponse>> {
   return requestJson(`/api/workshops/${encodeURIComponent(workshopId)}`, { bearer: token, fetch });
+}
+
+/** `POST /api/workshops/:id/projector-token` — a read-only token for the big screen (facilitator only). */
+export function mintProjectorToken(workshopId: string, facilitatorToken: string): Promise<ApiResult<ProjectorTokenResponse>> {
+  return requestJson(`/api/workshops/${encodeURIComponent(workshopId)}/projector-token`, {
+    method: 'POST',
+    bearer: facilitatorToken
+  });
+}
+
+export type NotesFormat = 'docx' | 'html' | 'md';
+
+/** `GET /api/workshops/:id/notes.<format>` — the session notes as a file to save. */
+export async function downloadNotes(
+  workshopId: string,
+  token: string,
+  format: NotesFormat
+): Promise<{ ok: true; blob: Blob; fileName: string } | { ok: false; message: string }> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/notes.${format}`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store'
+    });
+  } catch {
+    return { ok: false, message: OFFLINE_MESSAGE };
+  }
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    return { ok: false, message: isErrorBody(body) ? body.error.message : UNEXPECTED_MESSAGE };
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `workshop-notes.${format}`;
+  return { ok: true, blob: await response.blob(), fileName };
 }

@@ -77,3 +77,14 @@ export function loadFacilitatorKey(workshopId: string): string | null {
 export function recallName(): string {
   return read(NAME_KEY) ?? '';
 }
+
+const projectorKey = (workshopId: string) => `goldthread:projector:${workshopId}`;
+
+/** The big screen's read-only token, kept so the projector page survives a reload. */
+export function saveProjectorToken(workshopId: string, token: string): void {
+  write(projectorKey(workshopId), token);
+}
+
+export function loadProjectorToken(workshopId: string): string | null {
+  return read(projectorKey(workshopId));
+}

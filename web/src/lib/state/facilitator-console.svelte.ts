@@ -1,7 +1,18 @@
-import type { FacilitatorWorkshopView, PresenceUser, Room } from '@goldthread/shared';
-import { openFacilitatorSession } from '$lib/api';
+import { untrack } from 'svelte';
+import {
+  PLENARY_ROOM_ID,
+  type CommandName,
+  type CommandPayload,
+  type CommandReply,
+  type FacilitatorWorkshopView,
+  type PresenceUser,
+  type Room,
+  type ThemeComparison
+} from '@goldthread/shared';
+import { mintProjectorToken, openFacilitatorSession } from '$lib/api';
 import { facilitatorPresence } from '$lib/presence';
 import { saveFacilitatorKey } from '$lib/storage';
+import { CommandError, ControlChannel } from './control.svelte';
 import { RoomSync } from './room-sync.svelte';
 
 export interface WatchedRoom {
@@ -9,20 +20,47 @@ export interface WatchedRoom {
   sync: RoomSync;
 }
 
+/** What the last action did, for the console's status line. */
+export interface Feedback {
+  kind: 'done' | 'problem';
+  text: string;
+}
+
+/** Phases after which boards may have been combined onto the plenary board. */
+const PLENARY_PHASES = new Set(['group', 'vote', 'discuss', 'closed']);
+
+/** Where the projector page lives; its token travels in the fragment, which is never sent to a server. */
+export function projectorPath(workshopId: string, token: string): string {
+  return `/project/${encodeURIComponent(workshopId)}#token=${encodeURIComponent(token)}`;
+}
+
 /**
  * The facilitator's view of a whole workshop: trades the facilitator key for a session
- * token, then keeps every room's document live side by side.
+ * token, keeps every room's document live side by side, and steers the workshop over the
+ * control channel. The key itself stays on this page; screens it opens get their own tokens.
  */
 export class FacilitatorConsole {
   phase = $state<'opening' | 'ready' | 'failed'>('opening');
   error = $state<string | null>(null);
   workshop = $state.raw<FacilitatorWorkshopView | null>(null);
   rooms = $state.raw<WatchedRoom[]>([]);
+  /** The plenary board's document, once boards may have been combined. */
+  plenary = $state.raw<RoomSync | null>(null);
+  control = $state.raw<ControlChannel | null>(null);
   /** The key this console was opened with, for the "keep this safe" panel. */
   key = $state<string | null>(null);
+  feedback = $state<Feedback | null>(null);
+  /** Theme comparisons asked for, by board. */
+  comparisons = $state<Record<string, ThemeComparison>>({});
+  /** The last projector link made, to open on another device. */
+  projectorLink = $state<string | null>(null);
+  /** Commands in flight, by a caller-chosen key, to show progress and avoid double presses. */
+  busy = $state<Record<string, boolean>>({});
 
   readonly #presence: PresenceUser = facilitatorPresence();
+  #token: string | null = null;
   #destroyed = false;
+  #stopEffects: (() => void) | null = null;
 
   async open(workshopId: string, key: string | null): Promise<void> {
     if (!key) {
@@ -46,19 +84,102 @@ export class FacilitatorConsole {
       return;
     }
     saveFacilitatorKey(workshopId, key);
+    const token = session.data.token;
+    this.#token = token;
     this.key = key;
     this.workshop = session.data.workshop;
     this.rooms = session.data.workshop.rooms.map((room) => ({
       room,
-      sync: new RoomSync({ workshopId, roomId: room.id, token: session.data.token, user: this.#presence })
+      sync: new RoomSync({ workshopId, roomId: room.id, token, user: this.#presence })
     }));
+    const control = new ControlChannel(token);
+    this.control = control;
+    this.#stopEffects = $effect.root(() => {
+      $effect(() => {
+        const needed = control.state?.boards.some((board) => PLENARY_PHASES.has(board.phase)) ?? false;
+        if (needed) untrack(() => this.#openPlenary());
+      });
+    });
     this.phase = 'ready';
+  }
+
+  /** The session token, for downloads made from this page. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /**
+   * Runs a control command, reporting the outcome in `feedback`; resolves to the reply, or
+   * null when it was refused (the reason is in `feedback`).
+   */
+  async run<C extends CommandName>(
+    name: C,
+    payload: CommandPayload<C>,
+    options: { busyKey?: string; done?: string } = {}
+  ): Promise<CommandReply<C> | null> {
+    if (!this.control) return null;
+    const busyKey = options.busyKey ?? name;
+    this.busy[busyKey] = true;
+    try {
+      const reply = await this.control.command(name, payload);
+      this.feedback = options.done ? { kind: 'done', text: options.done } : null;
+      return reply;
+    } catch (error) {
+      this.feedback = { kind: 'problem', text: error instanceof CommandError ? error.message : 'That did not work. Please try again.' };
+      return null;
+    } finally {
+      this.busy[busyKey] = false;
+    }
+  }
+
+  /** Copies a board's cards from every room onto the plenary board. */
+  async combine(boardId: string, boardTitle: string): Promise<void> {
+    const reply = await this.run('plenary:combine', { boardId }, { busyKey: `combine:${boardId}` });
+    if (!reply) return;
+    this.#openPlenary();
+    this.feedback = {
+      kind: 'done',
+      text: `${reply.cards} ${reply.cards === 1 ? 'card' : 'cards'} from every room combined on the ${boardTitle} plenary board.`
+    };
+  }
+
+  async compareThemes(boardId: string): Promise<void> {
+    const reply = await this.run('themes:compare', { boardId }, { busyKey: `compare:${boardId}` });
+    if (reply) this.comparisons[boardId] = reply;
+  }
+
+  /** Mints a read-only projector token and returns the projector page's address (null when refused). */
+  async projectorUrl(): Promise<string | null> {
+    const workshop = this.workshop;
+    if (!workshop || !this.#token) return null;
+    const minted = await mintProjectorToken(workshop.id, this.#token);
+    if (!minted.ok) {
+      this.feedback = { kind: 'problem', text: minted.error.message };
+      return null;
+    }
+    const url = `${location.origin}${projectorPath(workshop.id, minted.data.token)}`;
+    this.projectorLink = url;
+    return url;
   }
 
   destroy(): void {
     this.#destroyed = true;
+    this.#stopEffects?.();
     for (const { sync } of this.rooms) sync.destroy();
+    this.plenary?.destroy();
+    this.control?.destroy();
     this.rooms = [];
+  }
+
+  #openPlenary(): void {
+    if (this.plenary || !this.workshop || !this.#token) return;
+    this.plenary = new RoomSync({
+      workshopId: this.workshop.id,
+      roomId: PLENARY_ROOM_ID,
+      token: this.#token,
+      user: this.#presence,
+      publishPresence: false
+    });
   }
 
   #failWith(message: string): void {

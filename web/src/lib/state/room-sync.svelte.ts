@@ -4,15 +4,20 @@ import { createSubscriber } from 'svelte/reactivity';
 import {
   YJS_PATH,
   addCard,
+  addTheme,
   cardsMap,
   deleteCard,
+  moveCardToTheme,
   readCards,
   readPresenceUser,
+  readThemes,
   roomDocName,
   setCardText,
+  themesMap,
   type CardColor,
   type CardView,
-  type PresenceUser
+  type PresenceUser,
+  type ThemeView
 } from '@goldthread/shared';
 
 /** How the room's live connection looks to a person. */
@@ -23,9 +28,27 @@ export interface RoomSyncOptions {
   roomId: string;
   /** Participant token or facilitator session token (never the facilitator key). */
   token: string;
-  /** Who this client is in "Who is here". */
+  /** Who this client is in "Who is here", and the author of the cards it adds. */
   user: PresenceUser;
+  /** Another document than the room's own, e.g. a private brainstorm or the plenary. */
+  docName?: string;
+  /** False for screens that only watch (the projector) or documents nobody else shares. */
+  publishPresence?: boolean;
+  /** Told when the server took back a card or theme this client had just added. */
+  onRefused?: (refused: RefusedAddition) => void;
 }
+
+/** Something this client added that the server removed again straight away (it refused it). */
+export interface RefusedAddition {
+  kind: 'card' | 'theme';
+  id: string;
+  boardId: string;
+  /** The card's text or the theme's name, so it can be offered back to the person. */
+  text: string;
+}
+
+/** How long after adding something a removal by the server counts as a refusal. */
+const REFUSAL_WINDOW_MS = 5000;
 
 /** The websocket base for the page's own origin. */
 function yjsUrl(): string {
@@ -49,14 +72,37 @@ export class RoomSync {
   #synced = $state(false);
 
   #cardsCache: CardView[] | null = null;
-  readonly #invalidateCards = () => {
+  #themesCache: ThemeView[] | null = null;
+  /** What this client added lately, by id: if the server removes one soon after, it refused it. */
+  readonly #recentlyAdded = new Map<string, RefusedAddition & { at: number }>();
+  readonly #onRefused: ((refused: RefusedAddition) => void) | undefined;
+
+  readonly #invalidateCards = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
     this.#cardsCache = null;
+    this.#themesCache = null;
+    if (!transaction.local) this.#noticeRefusals(events);
+  };
+
+  readonly #invalidateThemes = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
+    this.#themesCache = null;
+    if (!transaction.local) this.#noticeRefusals(events);
   };
 
   readonly #subscribeCards = createSubscriber((update) => {
     const map = cardsMap(this.doc);
     map.observeDeep(update);
     return () => map.unobserveDeep(update);
+  });
+
+  readonly #subscribeThemes = createSubscriber((update) => {
+    const cards = cardsMap(this.doc);
+    const themes = themesMap(this.doc);
+    cards.observeDeep(update);
+    themes.observeDeep(update);
+    return () => {
+      cards.unobserveDeep(update);
+      themes.unobserveDeep(update);
+    };
   });
 
   readonly #subscribePeople = createSubscriber((update) => {
@@ -67,16 +113,20 @@ export class RoomSync {
 
   constructor(options: RoomSyncOptions) {
     this.user = options.user;
+    this.#onRefused = options.onRefused;
     // Registered before any subscriber, so the cache is stale-proof even when nothing is rendering.
     cardsMap(this.doc).observeDeep(this.#invalidateCards);
+    themesMap(this.doc).observeDeep(this.#invalidateThemes);
 
-    this.#provider = new WebsocketProvider(yjsUrl(), roomDocName(options.workshopId, options.roomId), this.doc, {
+    const docName = options.docName ?? roomDocName(options.workshopId, options.roomId);
+    this.#provider = new WebsocketProvider(yjsUrl(), docName, this.doc, {
       params: { token: options.token },
       // Every change goes through the server, which decides who may edit what; tabs of
       // the same browser must not sync around it.
       disableBc: true
     });
-    this.#provider.awareness.setLocalStateField('user', options.user);
+    if (options.publishPresence === false) this.#provider.awareness.setLocalState(null);
+    else this.#provider.awareness.setLocalStateField('user', options.user);
     this.#provider.on('status', this.#onStatus);
     this.#provider.on('sync', this.#onSync);
     this.#provider.on('closed', this.#onClosed);
@@ -94,6 +144,18 @@ export class RoomSync {
   /** The cards of one board, oldest first. */
   cardsOn(boardId: string): CardView[] {
     return this.cards.filter((card) => card.boardId === boardId);
+  }
+
+  /** The themes of the room (Group phase), oldest first, each with its cards. */
+  get themes(): ThemeView[] {
+    this.#subscribeThemes();
+    this.#themesCache ??= readThemes(this.doc);
+    return this.#themesCache;
+  }
+
+  /** The themes of one board. */
+  themesOn(boardId: string): ThemeView[] {
+    return this.themes.filter((theme) => theme.boardId === boardId);
   }
 
   /** Everyone connected to this room (including this client), one entry per person. */
@@ -117,7 +179,21 @@ export class RoomSync {
 
   /** Adds a card by this client's user; returns its id. */
   add(boardId: string, text: string, color: CardColor): string {
-    return addCard(this.doc, { boardId, text, color, authorId: this.user.id, authorName: this.user.name });
+    const id = addCard(this.doc, { boardId, text, color, authorId: this.user.id, authorName: this.user.name });
+    this.#recentlyAdded.set(id, { kind: 'card', id, boardId, text, at: Date.now() });
+    return id;
+  }
+
+  /** Adds a named theme to a board; returns its id. */
+  addTheme(boardId: string, name: string): string {
+    const id = addTheme(this.doc, boardId, name);
+    this.#recentlyAdded.set(id, { kind: 'theme', id, boardId, text: name, at: Date.now() });
+    return id;
+  }
+
+  /** Puts a card into a theme, or takes it out with null. */
+  moveToTheme(cardId: string, themeId: string | null): boolean {
+    return moveCardToTheme(this.doc, cardId, themeId);
   }
 
   edit(cardId: string, text: string): boolean {
@@ -125,6 +201,7 @@ export class RoomSync {
   }
 
   remove(cardId: string): boolean {
+    this.#recentlyAdded.delete(cardId);
     return deleteCard(this.doc, cardId);
   }
 
@@ -132,9 +209,29 @@ export class RoomSync {
     window.removeEventListener('online', this.#onOnline);
     window.removeEventListener('offline', this.#onOffline);
     cardsMap(this.doc).unobserveDeep(this.#invalidateCards);
+    themesMap(this.doc).unobserveDeep(this.#invalidateThemes);
     this.#provider.awareness.setLocalState(null);
     this.#provider.destroy();
     this.doc.destroy();
+  }
+
+  /** The server reverts a change it refuses: a card or theme this client just added vanishing is one. */
+  #noticeRefusals(events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
+    if (this.#recentlyAdded.size === 0) return;
+    const now = Date.now();
+    for (const event of events) {
+      if (event.path.length > 0) continue;
+      for (const [key, change] of event.changes.keys) {
+        const added = this.#recentlyAdded.get(key);
+        if (change.action !== 'delete' || !added) continue;
+        this.#recentlyAdded.delete(key);
+        if (now - added.at < REFUSAL_WINDOW_MS) {
+          const { at: _at, ...refused } = added;
+          this.#onRefused?.(refused);
+        }
+      }
+    }
+    for (const [key, added] of this.#recentlyAdded) if (now - added.at >= REFUSAL_WINDOW_MS) this.#recentlyAdded.delete(key);
   }
 
   readonly #onStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {

@@ -105,6 +105,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     encodeUpdate: encodeUpdateMessage,
     encodeAwareness: encodeAwarenessMessage,
     onSaved: (workshopId) => snapshots.noteSaved(workshopId),
+    onRefusal: (room, peer, refusal) => {
+      if (peer.participantId === null) return;
+      const roomId = room.roomId.split('/')[0]!;
+      io?.to(channels.participant(peer.participantId)).emit('change:refused', { roomId, code: refusal.code, message: refusal.message });
+    },
     onDocumentChange: (room) => {
       if (room.kind.kind !== 'private') return;
       privateCards.update(room);

@@ -6,6 +6,7 @@ import {
   errorBody,
   readCard,
   cardsMap,
+  readThemes,
   type Ack,
   type CommandName,
   type CommandReply,
@@ -97,7 +98,9 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
   });
   on('plenary:combine', async ({ boardId }) => {
     (await controls.get(workshopId)).board(boardId);
-    return { boardId, cards: await combineIntoPlenary(deps.rooms, deps.workshops.require(workshopId), boardId) };
+    const cards = await combineIntoPlenary(deps.rooms, deps.workshops.require(workshopId), boardId);
+    await controls.run(workshopId, (c) => c.markCombined(boardId));
+    return { boardId, cards };
   });
   on('themes:compare', async ({ boardId }) => {
     (await controls.get(workshopId)).board(boardId);
@@ -111,7 +114,14 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
       if (!known) {
         throw new AppError('not_found', 'That room is not part of this workshop.');
       }
-      if (spotlight.kind === 'card') await requireCard(deps.rooms, workshopId, spotlight.roomId, null, spotlight.cardId);
+      // Every screen shows the spotlight, including rooms that cannot read the card's document.
+      if (spotlight.kind === 'card') {
+        const card = await requireCard(deps.rooms, workshopId, spotlight.roomId, null, spotlight.cardId);
+        return steer((c) => c.spotlight({ ...spotlight, text: card.text }));
+      }
+      const theme = await deps.rooms.change(workshopId, spotlight.roomId, (room) => readThemes(room.doc).find((t) => t.id === spotlight.themeId));
+      if (!theme) throw new AppError('not_found', 'That theme is not in this room.');
+      return steer((c) => c.spotlight({ ...spotlight, name: theme.name }));
     }
     return steer((c) => c.spotlight(spotlight));
   });
@@ -170,6 +180,8 @@ export function controlSnapshot(control: WorkshopControl, who: SessionIdentity, 
   return {
     state,
     privateCounts: who.role === 'facilitator' ? privateBoards.map((b) => privateCards.counts(state.workshopId, b.boardId)) : [],
+    doneCounts: who.role === 'facilitator' ? boardIds.map((id) => control.doneCounts(id)) : [],
+    myDone: who.role === 'participant' ? control.doneBoards(who.participantId!) : [],
     myVotes: who.role === 'participant' ? boardIds.map((id) => control.myVotes(id, who.participantId!)) : [],
     results: boardIds.filter((id) => who.role === 'facilitator' || control.resultsVisible(id)).map((id) => control.results(id))
   };
@@ -187,6 +199,7 @@ async function publishResults({ io, controls }: CommandDeps, workshopId: string,
 async function requireCard(rooms: RoomRegistry, workshopId: string, roomId: string, boardId: string | null, cardId: string) {
   const card = await rooms.change(workshopId, roomId, (room) => readCard(cardId, cardsMap(room.doc).get(cardId)));
   if (!card || (boardId !== null && card.boardId !== boardId)) throw new AppError('not_found', 'That card is not on this board.');
+  return card;
 }
 
 /**

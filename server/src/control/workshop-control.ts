@@ -40,7 +40,8 @@ export function initialControl(workshopId: string, boardIds: string[]): StoredCo
       timer: { durationMs: 5 * 60_000, running: false, endsAt: null, remainingMs: 5 * 60_000, endedCount: 0 },
       voting: { budget: 3, perCardCap: null, hideUntilShown: true },
       joiningOpen: true,
-      notesShared: false
+      notesShared: false,
+      plenaryBoardIds: []
     },
     votes: {},
     done: {}
@@ -58,6 +59,7 @@ export class WorkshopControl {
   constructor(stored: StoredControl, now: () => number = Date.now) {
     // Fields added after a workshop was saved get their defaults.
     stored.state.notesShared ??= false;
+    stored.state.plenaryBoardIds ??= [];
     this.#stored = stored;
     this.#now = now;
   }
@@ -128,6 +130,21 @@ export class WorkshopControl {
   spotlight(spotlight: Spotlight): void {
     this.#stored.state.spotlight = spotlight;
     this.#changed();
+  }
+
+  /** Records that a board has been combined onto the plenary board. */
+  markCombined(boardId: string): void {
+    this.board(boardId);
+    if (this.#stored.state.plenaryBoardIds.includes(boardId)) return;
+    this.#stored.state.plenaryBoardIds.push(boardId);
+    this.#changed();
+  }
+
+  /** Boards on which a participant said "I'm done". */
+  doneBoards(participantId: string): string[] {
+    return Object.entries(this.#stored.done)
+      .filter(([, byParticipant]) => participantId in byParticipant)
+      .map(([boardId]) => boardId);
   }
 
   shareNotes(shared: boolean): void {

@@ -11,7 +11,7 @@ export function docKindOf(roomKey: string): DocKind {
   return parts.length === 3 && parts[1] === 'private' ? { kind: 'private', participantId: parts[2]! } : { kind: 'room' };
 }
 import { Room, type RoomPeer } from './room.js';
-import { checkRoomChange, type DocKind } from './write-rules.js';
+import { checkRoomChange, type DocKind, type Refusal } from './write-rules.js';
 import type { WorkshopStore } from '../store/types.js';
 import type { JournalStore } from '../store/journal.js';
 import type { Logger } from '../logger.js';
@@ -31,6 +31,8 @@ export interface RoomRegistryOptions {
   prepare?: (room: Room) => Promise<void>;
   /** Called after a room's state was saved, e.g. to add an automatic timeline entry. */
   onSaved?: (workshopId: string) => void;
+  /** Called when a peer's change to a room was refused, to tell that person why. */
+  onRefusal?: (room: Room, peer: RoomPeer, refusal: Refusal) => void;
   /** Called after every change to a room's document (e.g. to count private cards). */
   onDocumentChange?: (room: Room) => void;
   /** Called whenever a room's peers change, e.g. to publish head-counts. */
@@ -206,6 +208,7 @@ export class RoomRegistry {
       rules: (change) => checkRoomChange(change, { boardIds, maxCardsPerBoard: LIMITS.cardsPerBoard }),
       kind,
       onChange: () => this.#options.onDocumentChange?.(room),
+      onRefusal: (peer, refusal) => this.#options.onRefusal?.(room, peer, refusal),
       logger,
       encodeUpdate,
       encodeAwareness

@@ -46,6 +46,8 @@ export interface RoomOptions {
   kind?: DocKind;
   /** Called after every change is published. */
   onChange?: () => void;
+  /** Called when a peer's change was refused (and reverted), to tell that person why. */
+  onRefusal?: (peer: RoomPeer, refusal: Refusal) => void;
   /** Largest the encoded document may grow; defaults to LIMITS.roomDocumentBytes. */
   maxBytes?: number;
   logger: Logger;
@@ -148,6 +150,7 @@ export class Room {
       this.doc.store.pendingDs = null;
       failure ??= new MissingDependencyError('This change depends on others the server does not have; reconnecting to resync.');
     }
+    if (refused) this.#options.onRefusal?.(peer, refused.refusal);
     if (failure) throw failure;
     if (!refused) this.#claimClients(clients, peer);
     return refused?.refusal ?? null;

@@ -47,9 +47,10 @@ export interface TimerState {
   endedCount: number;
 }
 
+/** What every screen highlights; the server adds the card's text or theme's name so every room can show it. */
 export type Spotlight =
-  | { kind: 'card'; roomId: string; cardId: string }
-  | { kind: 'theme'; roomId: string; themeId: string }
+  | { kind: 'card'; roomId: string; cardId: string; text?: string }
+  | { kind: 'theme'; roomId: string; themeId: string; name?: string }
   | null;
 
 /** Everything the facilitator steers, as published to every screen of the workshop. */
@@ -68,6 +69,8 @@ export interface ControlState {
   joiningOpen: boolean;
   /** Participants may download the session notes. */
   notesShared: boolean;
+  /** Boards that have been combined onto the plenary board. */
+  plenaryBoardIds: string[];
 }
 
 /** One participant's dots on a board. Keys are `${roomId}:${cardId}`. */

@@ -42,6 +42,18 @@ export interface ControlSnapshot {
   results: VoteResults[];
   /** Private brainstorm progress per room of each private board (facilitator only). */
   privateCounts: PrivateCounts[];
+  /** "I'm done" counts per board (facilitator only). */
+  doneCounts: DoneCounts[];
+  /** Boards on which the caller said "I'm done" (participants). */
+  myDone: string[];
+}
+
+/** Sent to a participant whose change to a board was refused and reverted. */
+export interface ChangeRefused {
+  /** The document's room id (`plenary` for the plenary board). */
+  roomId: string;
+  code: string;
+  message: string;
 }
 
 /** What each command answers with on success. */
@@ -76,6 +88,8 @@ export interface ServerToClientEvents {
   'done:counts': (counts: DoneCounts) => void;
   /** Private brainstorm progress per room, to the facilitator. */
   'private:counts': (counts: PrivateCounts) => void;
+  /** To a participant: their last change to a board was refused (and reverted), and why. */
+  'change:refused': (refusal: ChangeRefused) => void;
   'rooms:counts': (counts: RoomCounts) => void;
   'server:restarting': (info: { message: string }) => void;
 }

@@ -1,4 +1,6 @@
-import type { Board, CardView, Room } from '@goldthread/shared';
+import type { Board, CardView, Room, SnapshotReason, SnapshotSummary } from '@goldthread/shared';
+
+export type { SnapshotReason, SnapshotSummary };
 import type { StoredControl } from '../control/workshop-control.js';
 
 /** A workshop as the server keeps it. The facilitator key is only ever stored hashed. */
@@ -32,9 +34,6 @@ export interface RoomSnapshot {
   cards: CardView[];
 }
 
-/** Why a snapshot was taken. */
-export type SnapshotReason = 'manual' | 'auto' | 'phase' | 'end' | 'before-restore';
-
 /** A point on the workshop's timeline: every room's state (encoded and readable) and the control state. */
 export interface WorkshopSnapshot {
   id: string;
@@ -43,15 +42,6 @@ export interface WorkshopSnapshot {
   reason: SnapshotReason;
   rooms: Record<string, { update: Uint8Array; cards: CardView[] }>;
   control: StoredControl | null;
-}
-
-/** A timeline entry without the heavy content. */
-export interface SnapshotSummary {
-  id: string;
-  createdAt: number;
-  label: string;
-  reason: SnapshotReason;
-  cardCount: number;
 }
 
 /** A workshop file that could not be read; it is never overwritten. */

@@ -1,20 +1,11 @@
 import * as Y from 'yjs';
-import { newId, readCards, reconcileCards, type CardView } from '@goldthread/shared';
+import { newId, readCards, reconcileCards, type RestoreResponse, type SnapshotView } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
 import type { SnapshotReason, SnapshotSummary, WorkshopSnapshot, WorkshopStore } from '../store/types.js';
 import type { Logger } from '../logger.js';
 import { summariseSnapshot } from '../store/snapshot-summary.js';
-
-/** A snapshot as shown read-only in the facilitator console. */
-export interface SnapshotView {
-  id: string;
-  createdAt: number;
-  label: string;
-  reason: SnapshotReason;
-  rooms: { roomId: string; name: string; cards: CardView[] }[];
-}
 
 const DEFAULT_LABELS: Record<SnapshotReason, string> = {
   manual: 'Saved by the facilitator',
@@ -93,7 +84,7 @@ export class SnapshotService {
    * Brings a snapshot back into the live rooms as one change each, which every connected
    * client sees at once. The current state is snapshotted first, so nothing is ever lost.
    */
-  async restore(workshopId: string, snapshotId: string): Promise<{ restored: SnapshotSummary; safety: SnapshotSummary }> {
+  async restore(workshopId: string, snapshotId: string): Promise<RestoreResponse> {
     const workshop = this.#workshop(workshopId);
     const snapshot = await this.#get(workshopId, snapshotId);
     const safety = await this.take(workshopId, 'before-restore');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { CARD_COLORS, SECTORS, isCardColor } from '../model/defaults.js';
 import type { Board, FacilitatorWorkshopView, Room, WorkshopView } from '../model/workshop.js';
+import type { CardView } from '../model/cards.js';
 
 const text = (label: string, max: number) =>
   z
@@ -154,3 +155,31 @@ export type AddCardRequest = z.input<typeof addCardRequest>;
 export const snapshotRequest = z.object({
   label: z.string({ error: 'label must be text' }).trim().max(120, { error: 'label must be at most 120 characters' }).optional()
 });
+
+/** Why a snapshot was taken. */
+export type SnapshotReason = 'manual' | 'auto' | 'phase' | 'end' | 'before-restore';
+
+/** An entry of the workshop's timeline (`GET /api/workshops/:id/snapshots`). */
+export interface SnapshotSummary {
+  id: string;
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  cardCount: number;
+}
+
+/** One snapshot opened read-only (`GET /api/workshops/:id/snapshots/:snapshotId`). */
+export interface SnapshotView {
+  id: string;
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  rooms: { roomId: string; name: string; cards: CardView[] }[];
+}
+
+/** Reply to `POST /api/workshops/:id/snapshots/:snapshotId/restore`. */
+export interface RestoreResponse {
+  restored: SnapshotSummary;
+  /** The state just before the restore, kept on the timeline. */
+  safety: SnapshotSummary;
+}

@@ -12,8 +12,7 @@ import { loadWebApp } from './http/web-app.js';
 import { createControlServer, publishCounts, type ControlServer } from './control/control-server.js';
 import { ControlRegistry } from './control/control-registry.js';
 import { channels } from './control/commands.js';
-import { PrivateCardCounter } from './control/board-content.js';
-import { Throttle } from './concurrency/throttle.js';
+import { RoomSignals } from './control/room-signals.js';
 import { RoomRegistry } from './rooms/room-registry.js';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './sync/messages.js';
 import { YjsEndpoint } from './sync/yjs-endpoint.js';
@@ -80,15 +79,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   app.set('trust proxy', false);
   const httpServer = createHttpServer(app);
 
+  // Rooms, control state and the Socket.IO server refer to one another; these late-bound getters tie them.
   let io: ControlServer | undefined;
-  const privateCards = new PrivateCardCounter();
-  // Private brainstorm progress reaches facilitators at most four times a second per workshop.
-  const privateProgress = new Throttle(250, async (workshopId) => {
-    const control = await controls.get(workshopId);
-    for (const board of control.snapshot().boards) {
-      if (board.private && !board.revealed) io?.to(channels.facilitators(workshopId)).emit('private:counts', privateCards.counts(workshopId, board.boardId));
-    }
-  }, (error) => logger.error('publishing private brainstorm counts failed', error));
+  const signals = new RoomSignals({ io: () => io, controls: () => controls, logger });
   const journals = config.journal
     ? new FileJournalStore(path.join(config.dataDir, 'journal'), {
         fsyncIntervalMs: config.journalFsyncMs,
@@ -105,16 +98,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     encodeUpdate: encodeUpdateMessage,
     encodeAwareness: encodeAwarenessMessage,
     onSaved: (workshopId) => snapshots.noteSaved(workshopId),
-    onRefusal: (room, peer, refusal) => {
-      if (peer.participantId === null) return;
-      const roomId = room.roomId.split('/')[0]!;
-      io?.to(channels.participant(peer.participantId)).emit('change:refused', { roomId, code: refusal.code, message: refusal.message });
-    },
-    onDocumentChange: (room) => {
-      if (room.kind.kind !== 'private') return;
-      privateCards.update(room);
-      privateProgress.schedule(room.workshopId);
-    },
+    onRefusal: (room, peer, refusal) => signals.refused(room, peer, refusal),
+    onDocumentChange: (room) => signals.documentChanged(room),
     prepare: async (room) => room.setBoards((await controls.get(room.workshopId)).snapshot().boards),
     onOccupancyChange: (workshopId) => {
       if (io) void publishCounts(io, rooms, workshopId);
@@ -131,7 +116,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     }
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
-  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards, logger });
+  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards: signals.privateCards, logger });
   const yjs = new YjsEndpoint({ rooms, workshops, logger });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
@@ -159,7 +144,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       yjs.closeAll();
       io.disconnectSockets(true);
       controls.close();
-      privateProgress.cancel();
+      signals.close();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 /** Resolves once the room's journal on disk holds at least `minBytes`. Polls: the file system has no event for fsync. */
-async function journalHolds(dataDir: string, workshopId: string, roomId: string, minBytes: number, timeoutMs = 5000) {
+async function journalHolds(dataDir: string, workshopId: string, roomId: string, minBytes: number, timeoutMs = 15_000) {
   const dir = path.join(dataDir, 'journal', workshopId, roomId);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -49,7 +49,7 @@ describe('durability', () => {
     servers.push(restarted);
     const reader = connectProvider(restarted.wsUrl, workshop.id, room.id, person.token);
     clients.push(reader);
-    await waitForDoc(reader.doc, (doc) => readCards(doc).length === texts.length, 5000, 'all journaled edits');
+    await waitForDoc(reader.doc, (doc) => readCards(doc).length === texts.length, 15_000, 'all journaled edits');
     expect(readCards(reader.doc).map((c) => c.text).sort()).toEqual([...texts].sort());
   });
 

@@ -82,6 +82,8 @@ export class Room {
   #refused: { transaction: Y.Transaction; refusal: Refusal } | null = null;
   /** Updates of a refused change and its revert, sent together once the revert is done. */
   #held: Uint8Array[] = [];
+  /** The whole document encoded, kept until the next change: every client that joins empty needs exactly this. */
+  #fullState: Uint8Array | null = null;
   /** Estimated encoded size: exact at load and save, plus every update applied since. */
   #approximateBytes = 0;
   readonly #maxBytes: number;
@@ -180,6 +182,17 @@ export class Room {
     const unclaimed = [...clients].filter((client) => !owners.has(String(client)));
     if (unclaimed.length === 0) return;
     this.doc.transact(() => unclaimed.forEach((client) => owners.set(String(client), owner)), CLAIM_ORIGIN);
+  }
+
+  /**
+   * What a client with this state vector lacks. A join storm sends hundreds of empty state
+   * vectors at once, so the full state is encoded once per change, not once per client.
+   */
+  missingFor(stateVector: Uint8Array): Uint8Array {
+    const empty = stateVector.length === 1 && stateVector[0] === 0;
+    if (!empty) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    this.#fullState ??= Y.encodeStateAsUpdate(this.doc);
+    return this.#fullState;
   }
 
   get name(): string {
@@ -299,6 +312,7 @@ export class Room {
   };
 
   readonly #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    this.#fullState = null;
     if (origin === LOAD_ORIGIN) return;
     if (this.#refused && (transaction === this.#refused.transaction || origin === this.#reverter)) {
       this.#held.push(update);

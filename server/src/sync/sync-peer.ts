@@ -118,7 +118,10 @@ export class SyncPeer implements RoomPeer {
         encoding.writeVarUint(encoder, MESSAGE.sync);
         const subType = decoding.readVarUint(decoder);
         if (subType === syncProtocol.messageYjsSyncStep1) {
-          syncProtocol.readSyncStep1(decoder, encoder, room.doc);
+          // Answer with step 2: what the client lacks (shared by every client that arrives empty).
+          const stateVector = decoding.readVarUint8Array(decoder);
+          encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+          encoding.writeVarUint8Array(encoder, room.missingFor(stateVector));
         } else if (subType === syncProtocol.messageYjsSyncStep2 || subType === syncProtocol.messageYjsUpdate) {
           // Read-only connections may only read: their writes are dropped, unseen by anyone.
           const update = decoding.readVarUint8Array(decoder);

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import {
+  fillRoom,
+  pairOrder,
+  samplers,
+  scaled,
+  startServer,
+  summarise,
+  usageSummary,
+  type BenchContext,
+  type ServerKind
+} from '../support/context.js';
+import type { Collected } from '../load/generator.js';
+import { pause, percentiles } from '../support/stats.js';
+
+export const WRITERS = 5;
+export const CARDS_PER_SECOND = 2;
+
+/** One fan-out run: N clients in a room, 5 of them adding 2 cards a second each. */
+export interface FanoutResult {
+  server: ServerKind;
+  /** Which repetition of this size (0 unless --repeat). */
+  round: number;
+  journal: boolean | null;
+  clients: number;
+  workers: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  deliveryPercent: number;
+  /** Every client: writer's clock to the card's arrival on the socket (stock providers: applied to their Y.Doc). */
+  latencyMs: ReturnType<typeof summarise>;
+  /** The stock WebsocketProvider clients alone (one in `providerEvery`, and the writers). */
+  providerLatencyMs: ReturnType<typeof summarise>;
+  providers: number;
+  syncedMs: ReturnType<typeof summarise>;
+  connectFailures: number;
+  disconnects: number;
+  serverUsage: ReturnType<typeof usageSummary>;
+  /** Server CPU time per delivered copy of a card: unlike latency, barely moved by other load on the machine. */
+  serverCpuUsPerDelivery: number;
+  generatorUsage: ReturnType<typeof usageSummary>;
+  generatorLoopDelayP99Ms: number;
+  generatorLoopDelayMaxMs: number;
+  /**
+   * The load generator's own event loop lagged (p99 > 100 ms) while measuring: its processes were
+   * short of CPU (the machine is shared), so latencies include the generator's queueing, not just the server's.
+   */
+  generatorBound: boolean;
+  joinMs: ReturnType<typeof summarise> | null;
+}
+
+/**
+ * Runs one fan-out on a fresh server: join and connect `clients`, wait a moment, then 5 writers
+ * add 2 cards/s each for `seconds`; every other client records the delay from the writer's
+ * clock reading (embedded in the card text) to the card's arrival. CPU and RSS cover the
+ * writing window plus the drain.
+ */
+export async function runFanout(
+  ctx: BenchContext,
+  kind: ServerKind,
+  clients: number,
+  seconds: number,
+  options: { journal?: boolean; round?: number } = {}
+): Promise<FanoutResult> {
+  const server = await startServer(kind, { journal: options.journal ?? true });
+  try {
+    const filled = await fillRoom(kind, server, clients, { presence: 'none', spreadMs: clients * 4, writers: WRITERS, providerEvery: ctx.providerEvery });
+    const { generator, room } = filled;
+    try {
+      await pause(2000);
+      const tag = randomUUID().slice(0, 8);
+      const writers = filled.specs.slice(0, Math.min(WRITERS, clients)).map((spec) => ({ key: spec.key, boardId: room.boardId }));
+      const sampling = samplers(server, generator);
+      sampling.server.start();
+      sampling.generator.start();
+      const sent = await generator.write(writers, CARDS_PER_SECOND, seconds * 1000, tag);
+
+      const totalSent = [...sent.values()].reduce((a, b) => a + b, 0);
+      const expectedFor = (key: number) => totalSent - (sent.get(key) ?? 0);
+      const expected = filled.specs.reduce((sum, spec) => sum + expectedFor(spec.key), 0);
+      let collected: Collected = await generator.collect(tag);
+      const delivered = (c: Collected) => [...c.received.values()].reduce((a, b) => a + b, 0);
+      // Drain: wait (bounded) for the last cards to reach everyone.
+      const drainUntil = performance.now() + 15_000;
+      while (delivered(collected) < expected && performance.now() < drainUntil) {
+        await pause(500);
+        collected = await generator.collect(tag);
+      }
+      const serverWindow = sampling.server.stop();
+      const generatorWindow = sampling.generator.stop();
+      const got = delivered(collected);
+      const result: FanoutResult = {
+        server: kind,
+        round: options.round ?? 0,
+        journal: kind === 'goldthread' ? options.journal ?? true : null,
+        clients,
+        workers: generator.workerCount,
+        sent: totalSent,
+        expected,
+        delivered: got,
+        deliveryPercent: expected > 0 ? Number(((got / expected) * 100).toFixed(3)) : 0,
+        latencyMs: summarise(percentiles(collected.latencies)),
+        providerLatencyMs: summarise(percentiles(collected.providerLatencies)),
+        providers: filled.specs.filter((spec) => spec.client !== 'protocol').length,
+        syncedMs: summarise(filled.synced),
+        connectFailures: filled.failures,
+        disconnects: collected.disconnects,
+        serverUsage: usageSummary(serverWindow),
+        serverCpuUsPerDelivery: got > 0 ? Number((((serverWindow.cpuPercent / 100) * serverWindow.seconds * 1e6) / got).toFixed(2)) : 0,
+        generatorUsage: usageSummary(generatorWindow),
+        generatorLoopDelayP99Ms: Number(collected.loopDelayP99Ms.toFixed(1)),
+        generatorLoopDelayMaxMs: Number(collected.loopDelayMaxMs.toFixed(1)),
+        generatorBound: collected.loopDelayP99Ms > 100,
+        joinMs: room.joinStats() ? summarise(room.joinStats()!) : null
+      };
+      ctx.log(
+        `  fan-out ${kind}${result.journal === false ? ' (journal off)' : ''} ${clients} clients: ` +
+          `delivered ${result.deliveryPercent}% · p50 ${result.latencyMs.p50} p95 ${result.latencyMs.p95} p99 ${result.latencyMs.p99} ms ` +
+          `(${result.providers} stock providers: p99 ${result.providerLatencyMs.p99} ms) · ` +
+          `server ${result.serverUsage.cpuPercent}% CPU (${result.serverCpuUsPerDelivery} µs/delivery) ${result.serverUsage.rssPeakMiB} MiB · ` +
+          `generator ${result.generatorUsage.cpuPercent}% CPU, loop p99 ${result.generatorLoopDelayP99Ms} ms${result.generatorBound ? ' (generator short of CPU)' : ''}`
+      );
+      return result;
+    } finally {
+      await generator.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Scenario 1: 200, 500 and 1,000 clients on Goldthread and on the reference server. */
+export async function fanoutScenario(ctx: BenchContext): Promise<FanoutResult[]> {
+  const seconds = Math.max(5, Math.round(20 * Math.min(1, ctx.scale * 2)));
+  const results: FanoutResult[] = [];
+  // BENCH_FANOUT_SIZES=1000 runs one size only (e.g. while profiling).
+  const sizes = process.env.BENCH_FANOUT_SIZES?.split(',').map(Number) ?? [200, 500, 1000];
+  for (const full of sizes) {
+    const clients = scaled(ctx, full, 10);
+    const rounds = full === 1000 ? ctx.repeat : 1;
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of pairOrder(round)) results.push(await runFanout(ctx, kind, clients, seconds, { round }));
+    }
+  }
+  return results;
+}

@@ -120,11 +120,16 @@ test('three rooms brainstorm live, the facilitator sees every room, and every ca
 
     await test.step('with every page closed, a server restart keeps every card', async () => {
       // No browser may hold the document while the server restarts, or it would hand the
-      // cards back on reconnecting and hide a server that lost them.
+      // cards back on reconnecting and hide a server that lost them. Each person comes back in a
+      // fresh browser context with only their identity (local storage): no offline copy
+      // (IndexedDB) of any board, so every card shown must come from the server.
       const addresses = people.map((person) => person.page.url());
-      for (const person of people) await person.page.close();
+      const identities = await Promise.all(people.map((person) => person.context.storageState()));
+      for (const person of people) await person.context.close();
       server = await server.restart();
       for (const [index, person] of people.entries()) {
+        person.context = await browser.newContext({ baseURL: server.url, storageState: identities[index] });
+        person.context.on('weberror', (error) => person.pageErrors.push(String(error.error())));
         person.page = await person.context.newPage();
         await person.page.goto(addresses[index]!);
       }

@@ -5,6 +5,7 @@ import {
   isErrorBody,
   type Ack,
   type BoardControl,
+  type ChangeRefused,
   type ClientToServerEvents,
   type CommandName,
   type CommandPayload,
@@ -78,9 +79,12 @@ export class ControlChannel {
   refusal = $state<string | null>(null);
   /** Set when the server said it is restarting; cleared on reconnecting. */
   restarting = $state(false);
+  /** Boards on which this participant said "I'm done", as the server keeps them (survives reloads and rejoins). */
+  myDone = $state.raw<ReadonlySet<string>>(new Set());
 
   readonly clock = new ServerClock();
   readonly #socket: ControlSocket;
+  readonly #refusalListeners = new Set<(refusal: ChangeRefused) => void>();
 
   constructor(token: string) {
     this.#socket = io({ path: SOCKET_PATH, auth: { token }, transports: ['websocket', 'polling'] });
@@ -105,6 +109,15 @@ export class ControlChannel {
     socket.on('private:counts', (counts) => (this.privateCounts = { ...this.privateCounts, [counts.boardId]: counts }));
     socket.on('rooms:counts', ({ counts }) => (this.roomCounts = counts));
     socket.on('server:restarting', () => (this.restarting = true));
+    socket.on('change:refused', (refusal) => this.#refusalListeners.forEach((listener) => listener(refusal)));
+    window.addEventListener('offline', this.#onOffline);
+    window.addEventListener('online', this.#onOnline);
+  }
+
+  /** Tells the listener each time the server refuses (and reverts) a change to a board; returns its unsubscribe. */
+  onChangeRefused(listener: (refusal: ChangeRefused) => void): () => void {
+    this.#refusalListeners.add(listener);
+    return () => this.#refusalListeners.delete(listener);
   }
 
   /** The control of one board, once the state has arrived. */
@@ -163,12 +176,39 @@ export class ControlChannel {
     this.myVotes = byBoard(snapshot.myVotes);
     this.results = byBoard(snapshot.results);
     this.privateCounts = byBoard(snapshot.privateCounts ?? []);
+    this.doneCounts = byBoard(snapshot.doneCounts ?? []);
+    this.myDone = new Set(snapshot.myDone ?? []);
+  }
+
+  /** Records a change to "I'm done" that the server acknowledged. */
+  setDone(boardId: string, done: boolean): void {
+    const next = new Set(this.myDone);
+    if (done) next.add(boardId);
+    else next.delete(boardId);
+    this.myDone = next;
   }
 
   destroy(): void {
+    window.removeEventListener('offline', this.#onOffline);
+    window.removeEventListener('online', this.#onOnline);
+    this.#refusalListeners.clear();
     this.#socket.removeAllListeners();
     this.#socket.disconnect();
   }
+
+  /**
+   * The device lost its network: a socket that still looks open is dead, and a command sent
+   * over it would be lost without a word, so the channel closes until the network is back.
+   */
+  readonly #onOffline = () => {
+    if (this.connection === 'refused') return;
+    this.#socket.disconnect();
+    this.connection = 'reconnecting';
+  };
+
+  readonly #onOnline = () => {
+    if (this.connection !== 'refused' && !this.#socket.connected) this.#socket.connect();
+  };
 
   readonly #onConnect = () => {
     this.connection = 'connected';

@@ -12,8 +12,12 @@ import {
 import { mintProjectorToken, openFacilitatorSession } from '$lib/api';
 import { facilitatorPresence } from '$lib/presence';
 import { saveFacilitatorKey } from '$lib/storage';
+import { AttendanceCounts } from './attendance.svelte';
 import { CommandError, ControlChannel } from './control.svelte';
+import { NotesSeries } from './notes-series.svelte';
+import { ProxyPeople } from './proxies.svelte';
 import { RoomSync } from './room-sync.svelte';
+import { SnapshotTimeline } from './snapshots.svelte';
 
 export interface WatchedRoom {
   room: Room;
@@ -25,9 +29,6 @@ export interface Feedback {
   kind: 'done' | 'problem';
   text: string;
 }
-
-/** Phases after which boards may have been combined onto the plenary board. */
-const PLENARY_PHASES = new Set(['group', 'vote', 'discuss', 'closed']);
 
 /** Where the projector page lives; its token travels in the fragment, which is never sent to a server. */
 export function projectorPath(workshopId: string, token: string): string {
@@ -56,6 +57,14 @@ export class FacilitatorConsole {
   projectorLink = $state<string | null>(null);
   /** Commands in flight, by a caller-chosen key, to show progress and avoid double presses. */
   busy = $state<Record<string, boolean>>({});
+  /** The snapshot timeline, once the workshop is open. */
+  snapshots = $state.raw<SnapshotTimeline | null>(null);
+  /** People without a device, whose cards and votes the facilitator enters. */
+  proxies = $state.raw<ProxyPeople | null>(null);
+  /** Head-counts by room and sector. */
+  attendance = $state.raw<AttendanceCounts | null>(null);
+  /** Other workshops run from this browser, for a series' combined notes. */
+  series = $state.raw<NotesSeries | null>(null);
 
   readonly #presence: PresenceUser = facilitatorPresence();
   #token: string | null = null;
@@ -96,10 +105,26 @@ export class FacilitatorConsole {
     this.control = control;
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
-        const needed = control.state?.boards.some((board) => PLENARY_PHASES.has(board.phase)) ?? false;
+        // The plenary document is opened once a board has been combined onto it.
+        const needed = (control.state?.plenaryBoardIds.length ?? 0) > 0;
         if (needed) untrack(() => this.#openPlenary());
       });
     });
+    const report = (feedback: Feedback) => (this.feedback = feedback);
+    this.snapshots = new SnapshotTimeline({ workshopId, token, report });
+    this.snapshots.start(control);
+    this.proxies = new ProxyPeople({
+      workshopId,
+      token,
+      user: this.#presence,
+      rooms: () => this.rooms,
+      control: () => this.control,
+      report
+    });
+    this.attendance = new AttendanceCounts(workshopId, token);
+    this.attendance.start(control);
+    const { title, createdAt } = session.data.workshop;
+    this.series = new NotesSeries({ id: workshopId, title, createdAt, token });
     this.phase = 'ready';
   }
 
@@ -130,6 +155,11 @@ export class FacilitatorConsole {
     } finally {
       this.busy[busyKey] = false;
     }
+  }
+
+  /** Boards combined onto the plenary board: the console shows the plenary for these only. */
+  onPlenary(boardId: string): boolean {
+    return this.control?.state?.plenaryBoardIds.includes(boardId) ?? false;
   }
 
   /** Copies a board's cards from every room onto the plenary board. */
@@ -165,6 +195,9 @@ export class FacilitatorConsole {
   destroy(): void {
     this.#destroyed = true;
     this.#stopEffects?.();
+    this.attendance?.destroy();
+    this.snapshots?.destroy();
+    this.proxies?.destroy();
     for (const { sync } of this.rooms) sync.destroy();
     this.plenary?.destroy();
     this.control?.destroy();

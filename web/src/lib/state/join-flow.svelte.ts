@@ -1,12 +1,23 @@
-import { LIMITS, normaliseJoinCode, type JoinLookupResponse, type Room } from '@goldthread/shared';
+import { LIMITS, normaliseJoinCode, type JoinLookupResponse, type Room, type Sector } from '@goldthread/shared';
+import { recallAboutMe, rememberAboutMe } from '$lib/about-me';
 import { joinWorkshop, lookUpJoinCode } from '$lib/api';
-import { recallName, saveParticipantSession } from '$lib/storage';
+import { loadParticipantSession, recallName, saveParticipantSession, type ParticipantSession } from '$lib/storage';
 
 export interface JoinFieldErrors {
   code?: string;
   name?: string;
+  organisation?: string;
   room?: string;
 }
+
+/** Someone who already joined this workshop in this browser, and the room they are in. */
+export interface ReturningPerson {
+  session: ParticipantSession;
+  roomName: string;
+  title: string;
+}
+
+const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), 'en-GB', { sensitivity: 'base' }) === 0;
 
 /** Where to go once joined. */
 export function roomPath(workshopId: string, roomId: string): string {
@@ -20,6 +31,12 @@ export function roomPath(workshopId: string, roomId: string): string {
 export class JoinFlow {
   code = $state('');
   name = $state('');
+  /** Optional: where the person works, for comparing results without names. */
+  organisation = $state('');
+  /** Optional: one of SECTORS, or '' for not saying. */
+  sector = $state<Sector | ''>('');
+  /** This browser already joined the workshop of the code: offered to carry on as that person. */
+  returning = $state.raw<ReturningPerson | null>(null);
   /** The workshop the code led to, once looked up. */
   workshop = $state.raw<JoinLookupResponse | null>(null);
   roomId = $state('');
@@ -31,6 +48,25 @@ export class JoinFlow {
   constructor(code = '') {
     this.code = code;
     this.name = recallName();
+    const about = recallAboutMe();
+    this.organisation = about.organisation;
+    this.sector = about.sector;
+  }
+
+  /**
+   * Looks up the code to see whether this browser already joined its workshop (e.g. a person
+   * following the join link again after closing the tab). Quiet: problems are for the form.
+   */
+  async findReturning(): Promise<void> {
+    if (!normaliseJoinCode(this.code)) return;
+    const lookup = await lookUpJoinCode(this.code);
+    if (!lookup.ok) return;
+    this.returning = this.#returningTo(lookup.data);
+  }
+
+  /** Where the returning person's room is. */
+  get returningPath(): string | null {
+    return this.returning ? roomPath(this.returning.session.workshopId, this.returning.session.roomId) : null;
   }
 
   /** Rooms to choose from, or null while the workshop has not been looked up or has one room. */
@@ -58,6 +94,13 @@ export class JoinFlow {
       if (!lookup.ok) {
         this.#fail(lookup.status === 404 ? 'code' : null, lookup.error.message);
         return null;
+      }
+      // The same name in a browser that already joined is the same person: they carry on with
+      // their own cards, votes and "I'm done", instead of arriving as a stranger.
+      const returning = this.#returningTo(lookup.data);
+      if (returning && sameName(returning.session.name, this.name)) {
+        this.#rememberDetails();
+        return roomPath(returning.session.workshopId, returning.session.roomId);
       }
       this.workshop = lookup.data;
       const rooms = lookup.data.rooms;
@@ -89,14 +132,32 @@ export class JoinFlow {
 
   async #join(roomId: string | undefined): Promise<string | null> {
     const name = this.name.trim();
-    const joined = await joinWorkshop({ code: this.code, name, ...(roomId ? { roomId } : {}) });
+    const organisation = this.organisation.trim();
+    const joined = await joinWorkshop({
+      code: this.code,
+      name,
+      ...(roomId ? { roomId } : {}),
+      ...(organisation ? { organisation } : {}),
+      ...(this.sector ? { sector: this.sector } : {})
+    });
     if (!joined.ok) {
       this.#fail(joined.status === 404 ? 'code' : null, joined.error.message);
       return null;
     }
     const { workshopId, roomId: joinedRoom, participantId, token } = joined.data;
     saveParticipantSession({ workshopId, roomId: joinedRoom, participantId, token, name });
+    this.#rememberDetails();
     return roomPath(workshopId, joinedRoom);
+  }
+
+  #returningTo(workshop: JoinLookupResponse): ReturningPerson | null {
+    const session = loadParticipantSession(workshop.workshopId);
+    const room = session && workshop.rooms.find((candidate) => candidate.id === session.roomId);
+    return session && room ? { session, roomName: room.name, title: workshop.title } : null;
+  }
+
+  #rememberDetails(): void {
+    rememberAboutMe({ organisation: this.organisation.trim(), sector: this.sector });
   }
 
   #validateDetails(): boolean {
@@ -105,6 +166,9 @@ export class JoinFlow {
     if (!code) errors.code = 'Enter the join code shown by your facilitator.';
     else if (code.length > LIMITS.joinCode) errors.code = 'That join code is too long. Check it and try again.';
     if (!this.name.trim()) errors.name = 'Enter your name.';
+    if (this.organisation.trim().length > LIMITS.organisation) {
+      errors.organisation = `Use at most ${LIMITS.organisation} characters for your organisation.`;
+    }
     this.fieldErrors = errors;
     return Object.keys(errors).length === 0;
   }

@@ -13,11 +13,12 @@ import {
   type PresenceUser
 } from '@goldthread/shared';
 import { describeControlChanges } from '$lib/announce';
+import { Announcer, NewCardNews, describeNewCards } from './announcer.svelte';
 import { presenceColourFor } from '$lib/presence';
 import type { ParticipantSession } from '$lib/storage';
 import { CommandError, ControlChannel } from './control.svelte';
 import { Drafts } from './drafts.svelte';
-import { RoomSync, type RefusedAddition } from './room-sync.svelte';
+import { RoomSync, type ConnectionState, type RefusedAddition } from './room-sync.svelte';
 
 /** Why a participant cannot add or change cards on a board right now, in plain words; null when they can. */
 export function frozenReason(control: BoardControl | undefined): string | null {
@@ -36,7 +37,13 @@ export function isPrivateNow(control: BoardControl | undefined): boolean {
 /** Phases in which the plenary board can matter to a participant. */
 const PLENARY_PHASES = new Set(['group', 'vote', 'discuss', 'closed']);
 
-const doneKey = (session: ParticipantSession) => `goldthread:done:${session.workshopId}:${session.participantId}`;
+/** The browser's copy of a document, kept per person: someone else joining on the same device starts clean. */
+const offlineCopyName = (docName: string, session: ParticipantSession) => `goldthread:${docName}:${session.participantId}`;
+
+/** How long a refusal from the server is matched to a card that vanished (the two travel on different channels). */
+const REFUSAL_MATCH_MS = 8000;
+/** The longest the documents wait for the control channel before connecting anyway. */
+const HOLD_AT_MOST_MS = 4000;
 
 /**
  * Everything a participant's room page keeps live: the room's document, their private
@@ -55,17 +62,21 @@ export class ParticipantRoom {
   privateSync = $state.raw<RoomSync | null>(null);
   /** The plenary board's document, open once boards can have been combined. */
   plenarySync = $state.raw<RoomSync | null>(null);
-  /** The latest plain-words news, read politely by screen readers. */
-  announcement = $state('');
+  /** Plain-words news, read politely by screen readers one message at a time. */
+  readonly announcer = new Announcer();
   /** The last refusal of a vote (or "I'm done") per board, shown next to its votes. */
   voteMessages = $state<Record<string, string>>({});
-  /** Boards on which this participant said "I'm done". */
-  done = $state<Record<string, boolean>>({});
-  /** A change the server did not accept, explained; shown until the next one. */
+  /** A change the server did not accept, explained; shown until the next one or dismissed. */
   notice = $state<{ text: string; at: number } | null>(null);
 
   readonly #stopEffects: () => void;
+  readonly #stopRefusals: () => void;
+  readonly #newCards: NewCardNews;
   #announced: ControlState | null = null;
+  /** The server's latest refusal, to explain a card that came back. */
+  #lastRefusal: { message: string; at: number } | null = null;
+  #documentsHeld = false;
+  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(session: ParticipantSession, boards: Board[]) {
     this.session = session;
@@ -76,16 +87,24 @@ export class ParticipantRoom {
       role: 'participant',
       color: presenceColourFor(session.participantId)
     };
+    this.#newCards = new NewCardNews({
+      say: (message) => this.announcer.say(message),
+      describe: (boardId, count, authors) => describeNewCards(this.#title(boardId), count, authors)
+    });
     this.sync = new RoomSync({
       workshopId: session.workshopId,
       roomId: session.roomId,
       token: session.token,
       user: this.user,
-      onRefused: (refused) => this.#refused(refused)
+      keepOffline: offlineCopyName(roomDocName(session.workshopId, session.roomId), session),
+      // Connects once the control channel is there (see #holdDocuments).
+      held: true,
+      onRefused: (refused) => this.#refused(refused),
+      onNewCards: (cards) => cards.forEach((card) => this.#newCards.add(card.boardId, card.authorName))
     });
     this.control = new ControlChannel(session.token);
     this.drafts = new Drafts(`goldthread:drafts:${session.workshopId}:${session.participantId}`);
-    this.done = this.#loadDone();
+    this.#stopRefusals = this.control.onChangeRefused(({ message }) => this.#serverRefused(message));
 
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
@@ -100,7 +119,26 @@ export class ParticipantRoom {
         const state = this.control.state;
         untrack(() => this.#announce(state));
       });
+      $effect(() => {
+        const ready = this.control.connection === 'connected' || this.control.connection === 'refused';
+        untrack(() => this.#holdDocuments(!ready));
+      });
     });
+  }
+
+  /** How the room's connection looks now. */
+  get connection(): ConnectionState {
+    return this.sync.connection;
+  }
+
+  /** This person's changes still waiting for the connection, over every document they write to. */
+  get unsent(): number {
+    return this.sync.unsent + (this.privateSync?.unsent ?? 0) + (this.plenarySync?.unsent ?? 0);
+  }
+
+  /** Whether this person said "I'm done" with a board (the server remembers it across reloads). */
+  isDone(boardId: string): boolean {
+    return this.control.myDone.has(boardId);
   }
 
   /** Whether any board is in private brainstorm now. */
@@ -156,9 +194,9 @@ export class ParticipantRoom {
       const mine = await this.control.command(cast ? 'vote:cast' : 'vote:retract', { boardId, roomId, cardId: card.id });
       this.control.myVotes = { ...this.control.myVotes, [boardId]: mine };
       this.voteMessages[boardId] = '';
-      this.announcement = cast
+      this.announcer.say(cast
         ? `Vote added to “${card.text}”. ${mine.left} ${mine.left === 1 ? 'vote' : 'votes'} left.`
-        : `Vote taken back from “${card.text}”. ${mine.left} ${mine.left === 1 ? 'vote' : 'votes'} left.`;
+        : `Vote taken back from “${card.text}”. ${mine.left} ${mine.left === 1 ? 'vote' : 'votes'} left.`);
     } catch (error) {
       this.voteMessages[boardId] = error instanceof CommandError ? error.message : 'Your vote could not be saved. Please try again.';
     }
@@ -167,10 +205,10 @@ export class ParticipantRoom {
   async setDone(boardId: string, done: boolean): Promise<void> {
     try {
       await this.control.command('participant:done', { boardId, done });
-      this.done[boardId] = done;
-      this.#saveDone();
-      const title = this.boards.find((board) => board.id === boardId)?.title ?? 'this board';
-      this.announcement = done ? `You told the facilitator you are done with ${title}.` : `You are no longer marked as done with ${title}.`;
+      this.control.setDone(boardId, done);
+      this.voteMessages[boardId] = '';
+      const title = this.#title(boardId, 'this board');
+      this.announcer.say(done ? `You told the facilitator you are done with ${title}.` : `You are no longer marked as done with ${title}.`);
     } catch (error) {
       this.voteMessages[boardId] = error instanceof CommandError ? error.message : 'That could not be saved. Please try again.';
     }
@@ -178,6 +216,10 @@ export class ParticipantRoom {
 
   destroy(): void {
     this.#stopEffects();
+    this.#stopRefusals();
+    if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
+    this.#newCards.destroy();
+    this.announcer.destroy();
     this.privateSync?.destroy();
     this.plenarySync?.destroy();
     this.sync.destroy();
@@ -193,9 +235,11 @@ export class ParticipantRoom {
         token,
         user: this.user,
         docName: privateDocName(workshopId, roomId, participantId),
+        keepOffline: offlineCopyName(privateDocName(workshopId, roomId, participantId), this.session),
         publishPresence: false,
         onRefused: (refused) => this.#refused(refused)
       });
+      this.privateSync.hold(this.#documentsHeld);
     } else if (!needed && this.privateSync) {
       this.privateSync.destroy();
       this.privateSync = null;
@@ -211,54 +255,79 @@ export class ParticipantRoom {
         token,
         user: this.user,
         docName: roomDocName(workshopId, PLENARY_ROOM_ID),
-        publishPresence: false
+        keepOffline: offlineCopyName(roomDocName(workshopId, PLENARY_ROOM_ID), this.session),
+        publishPresence: false,
+        onRefused: (refused) => this.#refused(refused)
       });
+      this.plenarySync.hold(this.#documentsHeld);
     }
   }
 
   /**
-   * The server took back a card (e.g. the board was locked as it was sent): its text goes back
-   * into the board's box so nothing typed is lost. A private card emptied by Reveal is not a
-   * refusal: it reappears in the room's document, which is checked after a moment.
+   * The server took back a card or theme this person had just added: a card's text goes back
+   * into the board's box so nothing typed is lost, and the server's reason is shown. A private
+   * card emptied by Reveal is not a refusal: it reappears in the room's document, which is
+   * checked after a moment.
    */
   #refused(refused: RefusedAddition): void {
     setTimeout(() => {
       if (refused.kind === 'card' && this.sync.cards.some((card) => card.id === refused.id)) return;
-      const title = this.boards.find((board) => board.id === refused.boardId)?.title ?? 'the board';
+      const recent = this.#lastRefusal && Date.now() - this.#lastRefusal.at < REFUSAL_MATCH_MS ? this.#lastRefusal.message : null;
       if (refused.kind === 'card') {
         const draft = this.drafts.addText(refused.boardId);
-        this.drafts.setAddText(refused.boardId, draft.trim() ? `${draft}\n${refused.text}` : refused.text);
-        this.notice = {
-          text: `Your card on ${title} was not added: the board may have been locked or moved on. Its text is back in the box.`,
-          at: Date.now()
-        };
+        if (!draft.includes(refused.text)) {
+          this.drafts.setAddText(refused.boardId, draft.trim() ? `${draft}\n${refused.text}` : refused.text);
+        }
+        const why = recent ?? 'The board may have been locked or moved on.';
+        this.#show(`Your card on ${this.#title(refused.boardId)} was not added. ${why} Its text is back in the box.`);
       } else {
-        this.notice = { text: `The theme “${refused.text}” was not added: themes can be made only while grouping.`, at: Date.now() };
+        this.#show(`The theme “${refused.text}” was not added. ${recent ?? 'Themes can be made only while grouping.'}`);
       }
     }, 1500);
+  }
+
+  /** The server's own words for a refused change (a card vanishing is explained by #refused, which uses them). */
+  #serverRefused(message: string): void {
+    const at = Date.now();
+    this.#lastRefusal = { message, at };
+    // A card that vanished gets a fuller notice (its text is back in the box) from #refused;
+    // any other refused change is explained in the server's words.
+    setTimeout(() => {
+      if (!this.notice || this.notice.at < at) this.#show(`Your last change was not saved. ${message}`);
+    }, 1800);
+  }
+
+  #show(text: string): void {
+    this.notice = { text, at: Date.now() };
+  }
+
+  #title(boardId: string, fallback = 'the board'): string {
+    return this.boards.find((board) => board.id === boardId)?.title ?? fallback;
+  }
+
+  /**
+   * Changes written offline go out when a document connects, and the server tells why it
+   * refuses any of them over the control channel only to a participant connected there: so
+   * documents wait for the channel (a few seconds at most, so a blocked channel never
+   * keeps the room away).
+   */
+  #holdDocuments(held: boolean): void {
+    if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = null;
+    this.#documentsHeld = held;
+    for (const sync of [this.sync, this.privateSync, this.plenarySync]) sync?.hold(held);
+    if (held) {
+      this.#releaseTimer = setTimeout(() => {
+        this.#documentsHeld = false;
+        for (const sync of [this.sync, this.privateSync, this.plenarySync]) sync?.hold(false);
+      }, HOLD_AT_MOST_MS);
+    }
   }
 
   #announce(state: ControlState | null): void {
     if (!state) return;
     const messages = describeControlChanges(this.#announced, state, this.boards);
     this.#announced = state;
-    if (messages.length > 0) this.announcement = messages.join(' ');
-  }
-
-  #loadDone(): Record<string, boolean> {
-    try {
-      const parsed: unknown = JSON.parse(localStorage.getItem(doneKey(this.session)) ?? '{}');
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, boolean>) : {};
-    } catch {
-      return {};
-    }
-  }
-
-  #saveDone(): void {
-    try {
-      localStorage.setItem(doneKey(this.session), JSON.stringify(this.done));
-    } catch {
-      // Storage blocked: the server still knows; only this page's button may forget after a reload.
-    }
+    for (const message of messages) this.announcer.say(message);
   }
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { createSubscriber } from 'svelte/reactivity';
 import {
   YJS_PATH,
@@ -36,6 +37,21 @@ export interface RoomSyncOptions {
   publishPresence?: boolean;
   /** Told when the server took back a card or theme this client had just added. */
   onRefused?: (refused: RefusedAddition) => void;
+  /**
+   * Keeps a copy of the document in this browser (IndexedDB) under this name, so changes made
+   * while offline survive a closed tab or a reload and are sent on reconnecting. Omitted: memory only.
+   */
+  keepOffline?: string;
+  /** Told about cards other people added, once the first copy from the server has arrived. */
+  onNewCards?: (cards: NewCard[]) => void;
+  /** Start held back from connecting, until `hold(false)`. */
+  held?: boolean;
+}
+
+/** A card someone else added, as far as an announcement needs it. */
+export interface NewCard {
+  boardId: string;
+  authorName: string;
 }
 
 /** Something this client added that the server removed again straight away (it refused it). */
@@ -47,8 +63,32 @@ export interface RefusedAddition {
   text: string;
 }
 
-/** How long after adding something a removal by the server counts as a refusal. */
+/** How long after adding something (or after it was sent on reconnecting) a removal by the server counts as a refusal. */
 const REFUSAL_WINDOW_MS = 5000;
+/** How long to wait for the browser's stored copy before connecting anyway (a blocked IndexedDB must not stop the room). */
+const LOCAL_COPY_WAIT_MS = 1500;
+
+const unsentKey = (name: string) => `goldthread:unsent:${name}`;
+
+function readUnsent(name: string | undefined): number {
+  if (!name) return 0;
+  try {
+    const value = Number(localStorage.getItem(unsentKey(name)));
+    return Number.isInteger(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeUnsent(name: string | undefined, count: number): void {
+  if (!name) return;
+  try {
+    if (count > 0) localStorage.setItem(unsentKey(name), String(count));
+    else localStorage.removeItem(unsentKey(name));
+  } catch {
+    // Storage blocked: the count still lives in memory for this page.
+  }
+}
 
 /** The websocket base for the page's own origin. */
 function yjsUrl(): string {
@@ -64,8 +104,19 @@ export class RoomSync {
   readonly doc = new Y.Doc();
   readonly user: PresenceUser;
   readonly #provider: WebsocketProvider;
+  readonly #localCopy: IndexeddbPersistence | null = null;
+  readonly #keepOffline: string | undefined;
+  readonly #onNewCards: ((cards: NewCard[]) => void) | undefined;
 
   #status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+  /** Changes made on this device while it could not send them (kept across reloads with the local copy). */
+  #unsent = $state(0);
+  #everSynced = false;
+  #destroyed = false;
+  /** The browser's own copy is in (or there is none, or it took too long). */
+  #localReady = false;
+  /** Kept from connecting for now (see `hold`). */
+  #held = false;
   #everConnected = $state(false);
   #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   #refused = $state(false);
@@ -81,6 +132,15 @@ export class RoomSync {
     this.#cardsCache = null;
     this.#themesCache = null;
     if (!transaction.local) this.#noticeRefusals(events);
+    if (transaction.origin === this.#provider && this.#everSynced) this.#noticeNewCards(events);
+  };
+
+  /** Counts this person's own changes made while nothing could carry them to the server. */
+  readonly #countUnsent = (_update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+    if (!transaction.local || origin === this.#localCopy || origin === this.#provider) return;
+    if (this.#status === 'connected') return;
+    this.#unsent += 1;
+    writeUnsent(this.#keepOffline, this.#unsent);
   };
 
   readonly #invalidateThemes = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
@@ -114,17 +174,42 @@ export class RoomSync {
   constructor(options: RoomSyncOptions) {
     this.user = options.user;
     this.#onRefused = options.onRefused;
+    this.#onNewCards = options.onNewCards;
+    this.#keepOffline = options.keepOffline;
+    this.#held = options.held ?? false;
+    this.#unsent = readUnsent(options.keepOffline);
     // Registered before any subscriber, so the cache is stale-proof even when nothing is rendering.
     cardsMap(this.doc).observeDeep(this.#invalidateCards);
     themesMap(this.doc).observeDeep(this.#invalidateThemes);
+    this.doc.on('update', this.#countUnsent);
 
     const docName = options.docName ?? roomDocName(options.workshopId, options.roomId);
     this.#provider = new WebsocketProvider(yjsUrl(), docName, this.doc, {
       params: { token: options.token },
       // Every change goes through the server, which decides who may edit what; tabs of
       // the same browser must not sync around it.
-      disableBc: true
+      disableBc: true,
+      // Connected below, once the browser's own copy (if any) is in: the first sync then sends
+      // whatever was written offline in one go.
+      connect: false
     });
+    if (options.keepOffline) {
+      try {
+        this.#localCopy = new IndexeddbPersistence(options.keepOffline, this.doc);
+      } catch {
+        // No IndexedDB here (blocked by policy): the room still works, changes live in memory.
+      }
+    }
+    const localReady = () => {
+      this.#localReady = true;
+      this.#connect();
+    };
+    if (this.#localCopy) {
+      void this.#localCopy.whenSynced.then(localReady);
+      setTimeout(localReady, LOCAL_COPY_WAIT_MS);
+    } else {
+      localReady();
+    }
     if (options.publishPresence === false) this.#provider.awareness.setLocalState(null);
     else this.#provider.awareness.setLocalStateField('user', options.user);
     this.#provider.on('status', this.#onStatus);
@@ -169,6 +254,20 @@ export class RoomSync {
     return [...byId.values()];
   }
 
+  /**
+   * Holds the document back from connecting (a live connection is never dropped for it), e.g.
+   * until the control channel is there to hear why the server refuses a change sent on connecting.
+   */
+  hold(held: boolean): void {
+    this.#held = held;
+    this.#connect();
+  }
+
+  /** How many of this person's changes are waiting for the connection (0 once they are sent). */
+  get unsent(): number {
+    return this.#unsent;
+  }
+
   /** Connected only once the server's copy has arrived, so "Connected" means the cards shown are complete. */
   get connection(): ConnectionState {
     if (this.#refused) return 'refused';
@@ -206,13 +305,41 @@ export class RoomSync {
   }
 
   destroy(): void {
+    this.#destroyed = true;
     window.removeEventListener('online', this.#onOnline);
     window.removeEventListener('offline', this.#onOffline);
     cardsMap(this.doc).unobserveDeep(this.#invalidateCards);
     themesMap(this.doc).unobserveDeep(this.#invalidateThemes);
+    this.doc.off('update', this.#countUnsent);
     this.#provider.awareness.setLocalState(null);
     this.#provider.destroy();
+    // The local copy closes with the document (y-indexeddb listens for its destroy).
     this.doc.destroy();
+  }
+
+  #connect(): void {
+    if (this.#destroyed || this.#refused || !this.#online || this.#held || !this.#localReady) return;
+    if (!this.#provider.shouldConnect) this.#provider.connect();
+  }
+
+  /** Cards other people added, told in one batch per transaction. */
+  #noticeNewCards(events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
+    if (!this.#onNewCards) return;
+    const map = cardsMap(this.doc);
+    const added: NewCard[] = [];
+    for (const event of events) {
+      if (event.path.length > 0) continue;
+      for (const [key, change] of event.changes.keys) {
+        if (change.action !== 'add') continue;
+        const entry = map.get(key);
+        const boardId = entry?.get('boardId');
+        const authorId = entry?.get('authorId');
+        if (typeof boardId !== 'string' || authorId === this.user.id) continue;
+        const authorName = entry?.get('authorName');
+        added.push({ boardId, authorName: typeof authorName === 'string' ? authorName : '' });
+      }
+    }
+    if (added.length > 0) this.#onNewCards(added);
   }
 
   /** The server reverts a change it refuses: a card or theme this client just added vanishing is one. */
@@ -225,12 +352,14 @@ export class RoomSync {
         const added = this.#recentlyAdded.get(key);
         if (change.action !== 'delete' || !added) continue;
         this.#recentlyAdded.delete(key);
-        if (now - added.at < REFUSAL_WINDOW_MS) {
+        if (now - added.at < REFUSAL_WINDOW_MS || !this.#synced) {
           const { at: _at, ...refused } = added;
           this.#onRefused?.(refused);
         }
       }
     }
+    // Until the server's copy is in, what was added offline has not been judged yet: keep it.
+    if (!this.#synced) return;
     for (const [key, added] of this.#recentlyAdded) if (now - added.at >= REFUSAL_WINDOW_MS) this.#recentlyAdded.delete(key);
   }
 
@@ -242,6 +371,16 @@ export class RoomSync {
 
   readonly #onSync = (isSynced: boolean) => {
     this.#synced = isSynced;
+    if (!isSynced) return;
+    this.#everSynced = true;
+    // The server's step 1 came before its step 2, so everything written offline has gone out
+    // with this client's answer. A refusal of it arrives shortly: the window starts again now.
+    const now = Date.now();
+    for (const added of this.#recentlyAdded.values()) added.at = now;
+    if (this.#unsent > 0) {
+      this.#unsent = 0;
+      writeUnsent(this.#keepOffline, 0);
+    }
   };
 
   /** The server closed with a 44xx code: reconnecting cannot help (e.g. the token was refused). */
@@ -252,10 +391,12 @@ export class RoomSync {
   readonly #onOnline = () => {
     this.#online = true;
     // Skip the remaining back-off: the network is back now.
-    if (!this.#refused) this.#provider.connect();
+    this.#connect();
   };
 
+  /** No network: a socket that still looks open is dead, so edits are kept here instead of vanishing into it. */
   readonly #onOffline = () => {
     this.#online = false;
+    this.#provider.disconnect();
   };
 }

@@ -20,3 +20,12 @@ export const CLOSE_CODES = {
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+
+/**
+ * Whether reconnecting after this close can help. Stock y-websocket gives up on every 44xx
+ * code; of Goldthread's, a refused message (4400: a fresh sync puts it right) and a rate limit
+ * (4429) are worth another try after the back-off, while 4401, 4403 and 4413 are final.
+ */
+export function isTransientClose(code: number): boolean {
+  return code < 4400 || code >= 4500 || code === CLOSE_CODES.badMessage || code === CLOSE_CODES.rateLimited;
+}

@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { createSubscriber } from 'svelte/reactivity';
 import {
   YJS_PATH,
+  isTransientClose,
   addCard,
   addTheme,
   cardsMap,
@@ -191,7 +192,10 @@ export class RoomSync {
       disableBc: true,
       // Connected below, once the browser's own copy (if any) is in: the first sync then sends
       // whatever was written offline in one go.
-      connect: false
+      connect: false,
+      // y-websocket gives up on every 44xx close; a refused message (4400: reconnecting resyncs)
+      // and a rate limit (4429) are worth another try after the back-off.
+      shouldReconnect: (event) => isTransientClose(event.code)
     });
     if (options.keepOffline) {
       try {

@@ -10,6 +10,7 @@ export * from './model/workshop.js';
 export * from './model/defaults.js';
 export * from './model/ids.js';
 export * from './model/cards.js';
+export * from './model/card-views.js';
 export * from './model/themes.js';
 export * from './protocol/close-codes.js';
 export * from './notes/index.js';

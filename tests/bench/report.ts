@@ -123,7 +123,7 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
   } else missing(memoryTarget);
 
   const sizeTarget = 'participant page ≤ 150 KB gzip of JS';
-  const projectorTarget = 'new card on the projector/facilitator page ≤ 100 ms with 1,000 cards (p95, painted)';
+  const projectorTarget = 'new card on the projector ≤ 100 ms with 1,000 cards (p95, painted; projector and facilitator page)';
   if (web) {
     const bytes = web.participantPage.files.filter((f) => f.kind === 'js').reduce((sum, f) => sum + f.gzipBytes, 0);
     verdicts.push({
@@ -131,11 +131,13 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
       measured: `${(bytes / 1000).toFixed(1)} KB (${web.participantPage.jsGzipKiB} KiB) gzip of JS in ${web.participantPage.files.filter((f) => f.kind === 'js').length} files; CSS ${web.participantPage.cssGzipKiB} KiB`,
       met: bytes <= 150_000
     });
-    const card = web.facilitatorNewCard;
+    const pages = [web.projectorNewCard, web.facilitatorNewCard];
     verdicts.push({
       target: projectorTarget,
-      measured: `${card.cardsOnScreen} cards: painted p50 ${card.paintMs.p50} ms, p95 ${card.paintMs.p95} ms, max ${card.paintMs.max} ms (facilitator page)`,
-      met: card.paintMs.p95 <= 100
+      measured: pages
+        .map((card) => `${card.page} (${card.cardsOnScreen} cards): painted p50 ${card.paintMs.p50} ms, p95 ${card.paintMs.p95} ms, max ${card.paintMs.max} ms`)
+        .join('; '),
+      met: pages.every((card) => card.paintMs.p95 <= 100)
     });
   } else {
     missing(sizeTarget);
@@ -250,15 +252,17 @@ export function printReport(results: BenchResults): void {
     section(
       'Web',
       formatTable(
-        ['participant JS gzip KiB', 'CSS gzip KiB', 'JS raw KiB', 'cards on screen', 'new card DOM p50 ms', 'painted p50/p95/max ms'],
-        [[
+        ['participant JS gzip KiB', 'CSS gzip KiB', 'JS raw KiB', 'page', 'cards', 'first render ms', 'new card DOM p50/p95 ms', 'painted p50/p95/max ms'],
+        [web.projectorNewCard, web.facilitatorNewCard].map((card) => [
           web.participantPage.jsGzipKiB,
           web.participantPage.cssGzipKiB,
           web.participantPage.jsRawKiB,
-          web.facilitatorNewCard.cardsOnScreen,
-          web.facilitatorNewCard.domMs.p50,
-          `${web.facilitatorNewCard.paintMs.p50}/${web.facilitatorNewCard.paintMs.p95}/${web.facilitatorNewCard.paintMs.max}`
-        ]]
+          card.page,
+          card.cardsOnScreen,
+          card.initialRenderMs,
+          `${card.domMs.p50}/${card.domMs.p95}`,
+          `${card.paintMs.p50}/${card.paintMs.p95}/${card.paintMs.max}`
+        ])
       )
     );
   }

@@ -107,7 +107,7 @@ test('the projector follows the facilitator: join details, focused board, phase,
   expectNoPageErrors(people);
 });
 
-test('sixty cards fit the big screen without scrolling at 1920×1080 and 1280×720; more turn pages by themselves', async ({ browser }) => {
+test('sixty cards fit the big screen without scrolling at 1920×1080 and 1280×720; more turn pages by themselves, and a new card is brought to the screen', async ({ browser }) => {
   const workshop = await createWorkshopByApi(server.url, 'Busy projector workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const joins = await Promise.all(
@@ -134,10 +134,15 @@ test('sixty cards fit the big screen without scrolling at 1920×1080 and 1280×7
   await f.getByRole('checkbox', { name: 'Show the join code on the projector' }).uncheck();
   await expectWallFits(projector, 60);
 
-  for (let i = 60; i < 75; i++) await addCardByApi(server.url, joins[i % 3]!, priorities, `${i + 1}. One more`);
-  await expect(projector.getByText('Page 1 of 2')).toBeVisible();
+  const wall = projector.getByRole('list', { name: 'Cards: Priorities' });
+  // South's cards come last: each new one lands on page 2, and the wall turns to show it.
+  for (let i = 60; i < 75; i++) await addCardByApi(server.url, joins[2]!, priorities, `${i + 1}. One more from South`);
+  await expect(projector.getByText('Page 2 of 2')).toBeVisible();
+  await expect(wall.getByText('75. One more from South')).toBeVisible();
+  await expect(wall.getByRole('listitem')).toHaveCount(15);
+  // Then the pages turn by themselves again.
+  await expect(projector.getByText('Page 1 of 2')).toBeVisible({ timeout: 20_000 });
   await expectWallFits(projector, 60);
   await expect(projector.getByText('Page 2 of 2')).toBeVisible({ timeout: 20_000 });
-  await expect(projector.getByRole('list', { name: 'Cards: Priorities' }).getByRole('listitem')).toHaveCount(15);
   expectNoPageErrors(people);
 });

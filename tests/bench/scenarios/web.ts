@@ -22,18 +22,24 @@ export interface PageWeight {
   cssRawKiB: number;
 }
 
+/** How soon a new card shows on a page already showing a thousand others. */
+export interface NewCardTiming {
+  page: 'facilitator' | 'projector';
+  /** Cards on the board(s) the page shows (the projector shows 60 at a time and turns pages). */
+  cardsOnScreen: number;
+  samples: number;
+  /** From the writer's addCard to the card's text in the page's DOM. */
+  domMs: { p50: number; p95: number; max: number };
+  /** ... to the frame after it (the card painted). */
+  paintMs: { p50: number; p95: number; max: number };
+  /** How long the page took to show all the seeded cards. */
+  initialRenderMs: number;
+}
+
 export interface WebResult {
   participantPage: PageWeight;
-  facilitatorNewCard: {
-    cardsOnScreen: number;
-    samples: number;
-    /** From the writer's addCard to the card's text in the page's DOM. */
-    domMs: { p50: number; p95: number; max: number };
-    /** ... to the frame after it (the card painted). */
-    paintMs: { p50: number; p95: number; max: number };
-    /** How long the page took to show all the seeded cards. */
-    initialRenderMs: number;
-  };
+  facilitatorNewCard: NewCardTiming;
+  projectorNewCard: NewCardTiming;
 }
 
 /** Which built files the participant's room page loads: every same-origin script and stylesheet it requests. */
@@ -108,19 +114,19 @@ const seenByPage = (page: Page) =>
     `Promise.race([window.__benchSeen, new Promise((resolve) => setTimeout(() => resolve(null), 10000))])`
   );
 
-/** The facilitator page with `cards` cards on screen: how long a new card takes to appear. */
-async function facilitatorNewCard(browser: Browser, server: BenchServer, cards: number, ctx: BenchContext) {
-  const workshop = await createWorkshop(server.url, 'Projector bench');
-  // Spread over every room, as a real workshop's would be.
+/** A workshop with `cards` seed cards spread over its three rooms, on `boards` of its boards. */
+async function seededWorkshop(server: BenchServer, title: string, cards: number, boards: 'all' | 'first') {
+  const workshop = await createWorkshop(server.url, title);
   const perRoom = Math.ceil(cards / workshop.rooms.length);
   const token = await facilitatorToken(server.url, workshop.id, workshop.facilitatorKey);
   const serverUrl = `ws://127.0.0.1:${server.port}/yjs`;
+  const seedBoards = boards === 'all' ? workshop.boards.map((b) => b.id) : [workshop.boards[0]!.id];
   for (const room of workshop.rooms) {
     await seedCards(
       {
         workshop,
-        boardId: workshop.boards[0]!.id,
-        seedBoards: workshop.boards.map((b) => b.id),
+        boardId: seedBoards[0]!,
+        seedBoards,
         clients: async () => [],
         joinStats: () => null,
         seeder: () => openProvider(serverUrl, `${workshop.id}/${room.id}`, { token })
@@ -128,15 +134,20 @@ async function facilitatorNewCard(browser: Browser, server: BenchServer, cards: 
       perRoom
     );
   }
-  const total = perRoom * workshop.rooms.length;
+  return { workshop, token, serverUrl, total: perRoom * workshop.rooms.length };
+}
 
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1920, height: 1080 } });
-  const page = await context.newPage();
-  const opened = performance.now();
-  await page.goto(`/facilitate/${workshop.id}#key=${encodeURIComponent(workshop.facilitatorKey)}`);
-  await waitFor(async () => (await countShown(page, 'Seed card')) >= total, 60_000, `the facilitator page to show ${total} cards`, 250);
-  const initialRenderMs = performance.now() - opened;
+const summary = (values: number[]) => {
+  const p = percentiles(values);
+  return { p50: round(p.p50), p95: round(p.p95), max: round(p.max) };
+};
 
+/**
+ * A participant of the first room adds NEW_CARDS cards, a few hundred ms apart as in a busy
+ * room, each on `boardFor(i)`: for each, when the page has it in the DOM and when it is painted.
+ */
+async function timeNewCards(page: Page, server: BenchServer, seeded: Awaited<ReturnType<typeof seededWorkshop>>, boardFor: (i: number) => string) {
+  const { workshop, serverUrl } = seeded;
   const room = workshop.rooms[0]!;
   const participant = await join(server.url, workshop.joinCode, 'New card writer', room.id);
   const writer = await openProvider(serverUrl, `${workshop.id}/${room.id}`, { token: participant.token });
@@ -147,30 +158,69 @@ async function facilitatorNewCard(browser: Browser, server: BenchServer, cards: 
       const marker = `Fresh idea ${i} ${Math.random().toString(36).slice(2, 8)}`;
       await watchFor(page, marker);
       const sentAt = wallClockMs();
-      addCard(writer.doc, { boardId: workshop.boards[i % workshop.boards.length]!.id, text: marker, authorId: participant.participantId, authorName: 'New card writer' });
+      addCard(writer.doc, { boardId: boardFor(i), text: marker, authorId: participant.participantId, authorName: 'New card writer' });
       const seen = await seenByPage(page);
-      if (!seen) throw new Error(`new card ${i} did not appear on the facilitator page within 10 s`);
+      if (!seen) throw new Error(`new card ${i} did not appear within 10 s`);
       dom.push(seen.domAt - sentAt);
       paint.push(seen.paintAt - sentAt);
-      // Cards arrive a few hundred ms apart, as in a busy room.
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   } finally {
     writer.provider.destroy();
+  }
+  return { samples: dom.length, domMs: summary(dom), paintMs: summary(paint) };
+}
+
+/** The facilitator page (every room, every board, all live) with `cards` cards on screen. */
+async function facilitatorNewCard(browser: Browser, server: BenchServer, cards: number, ctx: BenchContext): Promise<NewCardTiming> {
+  const seeded = await seededWorkshop(server, 'Facilitator page bench', cards, 'all');
+  const { workshop, total } = seeded;
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await context.newPage();
+    const opened = performance.now();
+    await page.goto(`/facilitate/${workshop.id}#key=${encodeURIComponent(workshop.facilitatorKey)}`);
+    await waitFor(async () => (await countShown(page, 'Seed card')) >= total, 60_000, `the facilitator page to show ${total} cards`, 250);
+    const initialRenderMs = round(performance.now() - opened, 0);
+    const timings = await timeNewCards(page, server, seeded, (i) => workshop.boards[i % workshop.boards.length]!.id);
+    const result: NewCardTiming = { page: 'facilitator', cardsOnScreen: total, initialRenderMs, ...timings };
+    ctx.log(`  facilitator page with ${total} cards: new card in the DOM p50 ${result.domMs.p50} ms, painted p50 ${result.paintMs.p50} p95 ${result.paintMs.p95} max ${result.paintMs.max} ms`);
+    return result;
+  } finally {
     await context.close();
   }
-  const summary = (values: number[]) => {
-    const p = percentiles(values);
-    return { p50: round(p.p50), p95: round(p.p95), max: round(p.max) };
-  };
-  const result = { cardsOnScreen: total, samples: dom.length, domMs: summary(dom), paintMs: summary(paint), initialRenderMs: round(initialRenderMs, 0) };
-  ctx.log(`  facilitator page with ${total} cards: new card in the DOM p50 ${result.domMs.p50} ms, painted p50 ${result.paintMs.p50} p95 ${result.paintMs.p95} max ${result.paintMs.max} ms`);
-  return result;
+}
+
+/**
+ * The projector (`/project/<id>`) on a board holding `cards` cards from the three rooms: it
+ * shows 60 at a time and turns to the page of a card that has just been added.
+ */
+async function projectorNewCard(browser: Browser, server: BenchServer, cards: number, ctx: BenchContext): Promise<NewCardTiming> {
+  const seeded = await seededWorkshop(server, 'Projector bench', cards, 'first');
+  const { workshop, total, token } = seeded;
+  const response = await fetch(`${server.url}/api/workshops/${workshop.id}/projector-token`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`POST projector-token answered ${response.status}`);
+  const { token: projectorToken } = (await response.json()) as { token: string };
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await context.newPage();
+    const opened = performance.now();
+    await page.goto(`/project/${workshop.id}#token=${encodeURIComponent(projectorToken)}`);
+    await page.getByText(`— ${total} cards`).waitFor({ timeout: 60_000 });
+    const initialRenderMs = round(performance.now() - opened, 0);
+    const timings = await timeNewCards(page, server, seeded, () => workshop.boards[0]!.id);
+    const result: NewCardTiming = { page: 'projector', cardsOnScreen: total, initialRenderMs, ...timings };
+    ctx.log(`  projector with ${total} cards on its board: new card in the DOM p50 ${result.domMs.p50} ms, painted p50 ${result.paintMs.p50} p95 ${result.paintMs.p95} max ${result.paintMs.max} ms`);
+    return result;
+  } finally {
+    await context.close();
+  }
 }
 
 /**
  * Scenario 6: the participant page's JS and CSS (gzip -9 of the built files it loads), and the
- * time for a new card to show on the facilitator page with 1,000 cards on it (Chromium via Playwright).
+ * time for a new card to show on the facilitator page and on the projector with 1,000 cards
+ * (Chromium via Playwright).
  */
 export async function webScenario(ctx: BenchContext): Promise<WebResult> {
   const server = await startGoldthread();
@@ -179,8 +229,10 @@ export async function webScenario(ctx: BenchContext): Promise<WebResult> {
     const workshop = await createWorkshop(server.url, 'Page weight');
     const participantPage = await participantPageWeight(browser, server, workshop);
     ctx.log(`  participant page: JS ${participantPage.jsGzipKiB} KiB gzip (${participantPage.jsRawKiB} KiB raw), CSS ${participantPage.cssGzipKiB} KiB gzip, ${participantPage.files.length} files`);
-    const facilitatorNewCardResult = await facilitatorNewCard(browser, server, scaled(ctx, 1000, 100), ctx);
-    return { participantPage, facilitatorNewCard: facilitatorNewCardResult };
+    const cards = scaled(ctx, 1000, 100);
+    const facilitator = await facilitatorNewCard(browser, server, cards, ctx);
+    const projector = await projectorNewCard(browser, server, cards, ctx);
+    return { participantPage, facilitatorNewCard: facilitator, projectorNewCard: projector };
   } finally {
     await browser.close();
     await server.stop();

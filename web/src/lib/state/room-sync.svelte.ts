@@ -10,7 +10,7 @@ import {
   cardsMap,
   deleteCard,
   moveCardToTheme,
-  readCards,
+  CardViews,
   readPresenceUser,
   readThemes,
   roomDocName,
@@ -123,14 +123,14 @@ export class RoomSync {
   #refused = $state(false);
   #synced = $state(false);
 
-  #cardsCache: CardView[] | null = null;
+  readonly #cardViews = new CardViews(this.doc);
   #themesCache: ThemeView[] | null = null;
   /** What this client added lately, by id: if the server removes one soon after, it refused it. */
   readonly #recentlyAdded = new Map<string, RefusedAddition & { at: number }>();
   readonly #onRefused: ((refused: RefusedAddition) => void) | undefined;
 
   readonly #invalidateCards = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
-    this.#cardsCache = null;
+    this.#cardViews.note(events);
     this.#themesCache = null;
     if (!transaction.local) this.#noticeRefusals(events);
     if (transaction.origin === this.#provider && this.#everSynced) this.#noticeNewCards(events);
@@ -226,8 +226,7 @@ export class RoomSync {
   /** Every card of the room, oldest first. */
   get cards(): CardView[] {
     this.#subscribeCards();
-    this.#cardsCache ??= readCards(this.doc);
-    return this.#cardsCache;
+    return this.#cardViews.list();
   }
 
   /** The cards of one board, oldest first. */

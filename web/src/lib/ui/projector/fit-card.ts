@@ -57,8 +57,11 @@ export function fitCard(node: HTMLElement, options: FitCardOptions) {
   observer.observe(node);
   return {
     update(next: FitCardOptions) {
+      // The wall hands every card fresh options whenever any card changes: only a real change
+      // is worth the layouts a fit forces.
+      const same = next.key === current.key && next.fontSize === current.fontSize;
       current = next;
-      refit();
+      if (!same) refit();
     },
     destroy() {
       observer.disconnect();

@@ -25,6 +25,10 @@ import { SnapshotService } from './workshops/snapshot-service.js';
 import { NotesService } from './notes/notes-service.js';
 import { notesRouter } from './http/notes-router.js';
 import { adminCheck } from './http/admin.js';
+import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
+
+/** How long after the last room unloads the server collects its garbage, if nothing loaded since. */
+const IDLE_GC_DELAY_MS = 3000;
 
 export type { ServerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -88,6 +92,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
         onError: (error) => logger.error('writing the journal failed; retrying with the next edit', error)
       })
     : null;
+  const idleMemory = releaseMemoryWhenIdle({ delayMs: IDLE_GC_DELAY_MS, roomsLoaded: () => rooms.size, logger });
   const rooms = new RoomRegistry({
     store,
     journals,
@@ -103,7 +108,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     prepare: async (room) => room.setBoards((await controls.get(room.workshopId)).snapshot().boards),
     onOccupancyChange: (workshopId) => {
       if (io) void publishCounts(io, rooms, workshopId);
-    }
+    },
+    onAllUnloaded: () => idleMemory.allRoomsUnloaded()
   });
   const controls = new ControlRegistry({
     store,
@@ -145,6 +151,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       io.disconnectSockets(true);
       controls.close();
       signals.close();
+      idleMemory.close();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,8 @@ import { inBatches, useWorkshop } from './scenarios/memory.js';
  * server started with --inspect (loopback, random port) and, through the DevTools protocol,
  * reads process.memoryUsage() before and after a forced full GC, and counts heap objects by
  * constructor (heap snapshot) fresh vs after unload.
- * Usage: tsx bench/diagnose-memory.ts [workshops] [--journal=off]
+ * With --trim it then asks glibc to return freed memory (malloc_trim(0), through gdb) and reads RSS again.
+ * Usage: tsx bench/diagnose-memory.ts [workshops] [--journal=off] [--trim]
  */
 
 const count = Number(process.argv[2] ?? 200);
@@ -133,6 +135,12 @@ try {
   await pause(2000);
   console.log(`after unload + full GC:  RSS ${rss()} MiB`, await inspector.memoryUsage());
   console.log(`  resident by mapping: ${residentByMapping(server.pid)}`);
+  if (process.argv.includes('--trim')) {
+    // Would glibc give the freed memory back if asked? malloc_trim(0) through gdb (Debian's gdb).
+    execFileSync('gdb', ['-p', String(server.pid), '-batch', '-ex', 'call (int) malloc_trim(0)'], { stdio: 'ignore' });
+    await pause(1000);
+    console.log(`after malloc_trim(0):    RSS ${rss()} MiB; resident by mapping: ${residentByMapping(server.pid)}`);
+  }
   const after = await inspector.heapCensus();
 
   const growth = [...after]

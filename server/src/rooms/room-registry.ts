@@ -37,6 +37,8 @@ export interface RoomRegistryOptions {
   onDocumentChange?: (room: Room) => void;
   /** Called whenever a room's peers change, e.g. to publish head-counts. */
   onOccupancyChange?: (workshopId: string) => void;
+  /** Called when an idle unload leaves no room loaded (e.g. to give memory back). */
+  onAllUnloaded?: () => void;
 }
 
 /**
@@ -242,5 +244,6 @@ export class RoomRegistry {
     this.#rooms.delete(room.name);
     this.#ready.delete(room.name);
     await room.unload().catch((error) => this.#options.logger.error(`unloading room ${room.name} failed`, error));
+    if (this.#rooms.size === 0) this.#options.onAllUnloaded?.();
   }
 }

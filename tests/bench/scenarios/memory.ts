@@ -42,6 +42,9 @@ async function settledRss(server: BenchServer, ms: number): Promise<number> {
   return Math.min(...readings.slice(-5));
 }
 
+/** The server's own account of what it gave back each time it went idle. */
+const releases = (server: BenchServer) => server.output().split('\n').filter((line) => line.includes('no rooms loaded'));
+
 /** One participant per room connects, adds cards, checks they were kept, and leaves. */
 export async function useWorkshop(server: BenchServer, workshop: CreatedWorkshop, round: number): Promise<void> {
   const serverUrl = `ws://127.0.0.1:${server.port}/yjs`;
@@ -94,7 +97,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<MemoryResult> {
   const roomIdleMs = 2000;
   // Made here, not by the server harness, so it outlives the first server for the second.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'goldthread-bench-memory-'));
-  const server = await startGoldthread({ roomIdleMs, dataDir });
+  const server = await startGoldthread({ roomIdleMs, dataDir, logLevel: 'info' });
   let freshSame: BenchServer | null = null;
   try {
     const freshEmptyMiB = await settledRss(server, 5000);
@@ -107,6 +110,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<MemoryResult> {
     // Idle unload after 2 s, then saving; give it ample time and read the settled RSS.
     const afterUnloadMiB = await settledRss(server, roomIdleMs + 15_000);
     ctx.log(`  memory: fresh ${freshEmptyMiB.toFixed(1)} MiB, peak in use ${peakInUseMiB.toFixed(1)} MiB, after unload ${afterUnloadMiB.toFixed(1)} MiB`);
+    ctx.log(`  server: ${releases(server).at(-1) ?? 'no "no rooms loaded" line: it never found itself idle'}`);
 
     await inBatches(workshops, CONCURRENCY, (w) => useWorkshop(server, w, 2));
     const afterSecondRoundMiB = await settledRss(server, roomIdleMs + 15_000);

@@ -109,6 +109,8 @@ export interface GoldthreadOptions {
   dataDir?: string;
   /** Extra node flags, e.g. --cpu-prof for profiling. */
   nodeFlags?: string[];
+  /** The server's log level; `warn` keeps the bench's output quiet. */
+  logLevel?: 'warn' | 'info';
 }
 
 /** Starts the built Goldthread server (`node server/dist/main.js`) on a free port. */
@@ -122,7 +124,7 @@ export async function startGoldthread(options: GoldthreadOptions = {}): Promise<
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
     GOLDTHREAD_DATA_DIR: dataDir,
-    GOLDTHREAD_LOG_LEVEL: 'warn',
+    GOLDTHREAD_LOG_LEVEL: options.logLevel ?? 'warn',
     GOLDTHREAD_JOURNAL: options.journal === false ? 'off' : 'on',
     ...(options.roomIdleMs !== undefined && { GOLDTHREAD_ROOM_IDLE_MS: String(options.roomIdleMs) })
   };

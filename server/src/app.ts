@@ -26,9 +26,12 @@ import { NotesService } from './notes/notes-service.js';
 import { notesRouter } from './http/notes-router.js';
 import { adminCheck } from './http/admin.js';
 import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
+import { throttlePerKey } from './concurrency/throttle-per-key.js';
 
 /** How long after the last room unloads the server collects its garbage, if nothing loaded since. */
 const IDLE_GC_DELAY_MS = 3000;
+/** Facilitators' head-counts are sent at most this often per workshop while people come and go. */
+const HEADCOUNT_INTERVAL_MS = 250;
 
 export type { ServerConfig } from './config.js';
 export { loadConfig } from './config.js';
@@ -92,6 +95,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
         onError: (error) => logger.error('writing the journal failed; retrying with the next edit', error)
       })
     : null;
+  // A thousand people joining in a minute cost each console a few head-counts a second, not a
+  // thousand (each one makes the console count attendance again).
+  const occupancy = throttlePerKey(HEADCOUNT_INTERVAL_MS, (workshopId) => {
+    if (io) void publishCounts(io, rooms, workshopId);
+  });
   const idleMemory = releaseMemoryWhenIdle({ delayMs: IDLE_GC_DELAY_MS, roomsLoaded: () => rooms.size, logger });
   const rooms = new RoomRegistry({
     store,
@@ -106,9 +114,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     onRefusal: (room, peer, refusal) => signals.refused(room, peer, refusal),
     onDocumentChange: (room) => signals.documentChanged(room),
     prepare: async (room) => room.setBoards((await controls.get(room.workshopId)).snapshot().boards),
-    onOccupancyChange: (workshopId) => {
-      if (io) void publishCounts(io, rooms, workshopId);
-    },
+    onOccupancyChange: (workshopId) => occupancy.call(workshopId),
     onAllUnloaded: () => idleMemory.allRoomsUnloaded()
   });
   const controls = new ControlRegistry({
@@ -152,6 +158,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       controls.close();
       signals.close();
       idleMemory.close();
+      occupancy.close();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -142,6 +142,24 @@ describe('room head-counts', () => {
     expect((await now)[0].counts).toEqual({ [north.id]: 2 });
   });
 
+  it('forty people arriving at once reach the facilitator as a few head-counts, the last one right', async () => {
+    const workshop = await createWorkshop(server.url);
+    const north = workshop.rooms[0]!;
+    const people = await Promise.all(Array.from({ length: 40 }, (_, i) => joinRoom(server.url, workshop, 'North', `Person ${i}`)));
+    const facilitator = open({ token: await facilitatorToken(server.url, workshop) });
+    await connected(facilitator);
+    const seen: RoomCounts[] = [];
+    facilitator.on('rooms:counts', (c) => seen.push(c));
+    const everyone = nextEvent(facilitator, 'rooms:counts', (c) => c.counts[north.id] === 40, 5000, 'North to count forty');
+    const clients = people.map((p) => openProvider(server.wsUrl, workshop.id, north.id, p.token));
+    await within(Promise.all(clients.map((c) => c.synced)), 10_000, 'forty connections to sync');
+    await everyone;
+    // Nothing more comes once the count is right.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(seen.at(-1)!.counts[north.id]).toBe(40);
+    expect(seen.length).toBeLessThan(15);
+  });
+
   it('neither participants nor the facilitator of another workshop receive the counts', async () => {
     const workshop = await createWorkshop(server.url);
     const other = await createWorkshop(server.url);

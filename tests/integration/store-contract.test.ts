@@ -2,11 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { addCard, newId, readCards, type FacilitatorWorkshopView } from '@goldthread/shared';
 import { LowdbWorkshopStore, MemoryWorkshopStore, type WorkshopStore } from '@goldthread/server';
 import type { RoomSnapshot, StoredParticipant, StoredWorkshop } from '../../server/src/store/types.js';
+import { AtomicJsonFile } from '../../server/src/store/atomic-json-file.js';
 import { api, createWorkshop, facilitatorToken, joinRoom, newServer, type TestServer } from './support/server.js';
 import { expectErrorBody } from './support/error-bodies.js';
 import { rawUpgrade } from './support/yjs-clients.js';
@@ -263,6 +264,31 @@ describe('LowdbWorkshopStore on disk', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => store.saveRoom(workshop.id, workshop.rooms[i % 2]!.id, roomSnapshot(`v${i}`))));
     await store.close();
     expect(await readdir(workshopsDir(dataDir))).toEqual([`${workshop.id}.json`]);
+  });
+
+  it('writes people who join at the same moment together: each is on disk once their join is answered', async () => {
+    const dataDir = await tempDir();
+    const store = new LowdbWorkshopStore(dataDir);
+    await store.open();
+    const workshop = sampleWorkshop();
+    await store.create(workshop);
+    await store.saveRoom(workshop.id, workshop.rooms[0]!.id, roomSnapshot('A board that makes the file big'));
+    const writes = vi.spyOn(AtomicJsonFile.prototype, 'write');
+    const people = Array.from({ length: 100 }, (_, i) => participant(workshop.rooms[i % 2]!.id, `Person ${i}`));
+    const onDisk: number[] = [];
+    await Promise.all(
+      people.map(async (person) => {
+        await store.addParticipant(workshop.id, person);
+        // What a restarted server would read at the moment this person's join is answered.
+        const file = JSON.parse(await readFile(path.join(workshopsDir(dataDir), `${workshop.id}.json`), 'utf8')) as { participants: StoredParticipant[] };
+        onDisk.push(file.participants.some((p) => p.id === person.id) ? 1 : 0);
+      })
+    );
+    const fileWrites = writes.mock.calls.length;
+    writes.mockRestore();
+    expect(onDisk).toEqual(people.map(() => 1));
+    expect(fileWrites).toBeLessThanOrEqual(3);
+    expect((await store.participants(workshop.id)).map((p) => p.name)).toEqual(people.map((p) => p.name));
   });
 
   /** Broken files, by workshop id, as someone or something might have left them. */

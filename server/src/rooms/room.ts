@@ -67,6 +67,8 @@ export class Room {
   readonly awareness: Awareness;
   /** Each peer, with the awareness client ids it has published. */
   readonly peers = new Map<RoomPeer, Set<number>>();
+  /** Open connections per participant, kept with `peers` so a head-count costs nothing during a join storm. */
+  readonly #connectionsOf = new Map<string, number>();
   /** What kind of document this is: a room's board, the plenary, or someone's private space. */
   readonly kind: DocKind;
   /** The facilitator's state of each board (phase, lock, private), which the rules consult. */
@@ -228,23 +230,29 @@ export class Room {
   }
 
   addPeer(peer: RoomPeer): void {
+    if (this.peers.has(peer)) return;
     this.peers.set(peer, new Set());
     this.#reverter.addTrackedOrigin(peer);
+    if (peer.participantId) this.#connectionsOf.set(peer.participantId, (this.#connectionsOf.get(peer.participantId) ?? 0) + 1);
   }
 
   /** Removes a peer and the presence it published. */
   removePeer(peer: RoomPeer): void {
     const clients = this.peers.get(peer);
+    if (!clients) return;
     this.peers.delete(peer);
     this.#reverter.removeTrackedOrigin(peer);
-    if (clients && clients.size > 0) removeAwarenessStates(this.awareness, [...clients], null);
+    if (peer.participantId) {
+      const left = (this.#connectionsOf.get(peer.participantId) ?? 1) - 1;
+      if (left > 0) this.#connectionsOf.set(peer.participantId, left);
+      else this.#connectionsOf.delete(peer.participantId);
+    }
+    if (clients.size > 0) removeAwarenessStates(this.awareness, [...clients], null);
   }
 
-  /** Distinct participants connected now. */
+  /** Distinct participants connected now (one person may have several tabs open). */
   participantCount(): number {
-    const ids = new Set<string>();
-    for (const peer of this.peers.keys()) if (peer.participantId) ids.add(peer.participantId);
-    return ids.size;
+    return this.#connectionsOf.size;
   }
 
   get hasUnsavedChanges(): boolean {

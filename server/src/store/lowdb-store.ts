@@ -62,6 +62,8 @@ export class LowdbWorkshopStore implements WorkshopStore {
   readonly #byJoinCode = new Map<string, string>();
   readonly #broken = new Map<string, BrokenWorkshopFile>();
   readonly #files = new KeyedQueue();
+  /** Per workshop, the changes waiting for its next write, and that write (see `#update`). */
+  readonly #nextWrite = new Map<string, { changes: ((data: WorkshopFile) => void)[]; written: Promise<void> }>();
 
   constructor(dataDir: string) {
     this.#dir = path.join(dataDir, 'workshops');
@@ -216,11 +218,28 @@ export class LowdbWorkshopStore implements WorkshopStore {
     return db.data;
   }
 
-  async #update(workshopId: string, change: (data: WorkshopFile) => void) {
-    await this.#withFile(workshopId, async (db) => {
-      change(await this.#read(db, workshopId));
+  /**
+   * Applies `change` to the workshop's file; resolves once it is durably written. Changes that
+   * arrive while the file is busy are written together by the next write (group commit): a
+   * hundred people joining at once cost a few writes of the file, not a hundred.
+   */
+  #update(workshopId: string, change: (data: WorkshopFile) => void): Promise<void> {
+    const waiting = this.#nextWrite.get(workshopId);
+    if (waiting) {
+      waiting.changes.push(change);
+      return waiting.written;
+    }
+    const changes = [change];
+    // The queue starts the write on a later tick at the earliest, so the entry is in place first.
+    const written = this.#withFile(workshopId, async (db) => {
+      // From here on, new changes wait for the write after this one.
+      this.#nextWrite.delete(workshopId);
+      const data = await this.#read(db, workshopId);
+      for (const apply of changes) apply(data);
       await db.write();
     });
+    this.#nextWrite.set(workshopId, { changes, written });
+    return written;
   }
 
   #require(workshopId: string) {

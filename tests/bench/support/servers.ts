@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,8 +54,11 @@ async function launch(
   });
   running.add(child);
   let log = '';
+  // BENCH_SERVER_LOG_DIR keeps each server's whole output (e.g. with --trace-gc in BENCH_GOLDTHREAD_NODE_FLAGS).
+  const logFile = process.env.BENCH_SERVER_LOG_DIR ? path.join(process.env.BENCH_SERVER_LOG_DIR, `${kind}-${Date.now()}.log`) : null;
   const remember = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8000);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout!.on('data', remember);
   child.stderr!.on('data', remember);

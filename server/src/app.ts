@@ -26,7 +26,7 @@ import { NotesService } from './notes/notes-service.js';
 import { notesRouter } from './http/notes-router.js';
 import { adminCheck } from './http/admin.js';
 import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
-import { throttlePerKey } from './concurrency/throttle-per-key.js';
+import { Throttle } from './concurrency/throttle.js';
 
 /** How long after the last room unloads the server collects its garbage, if nothing loaded since. */
 const IDLE_GC_DELAY_MS = 3000;
@@ -97,9 +97,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     : null;
   // A thousand people joining in a minute cost each console a few head-counts a second, not a
   // thousand (each one makes the console count attendance again).
-  const occupancy = throttlePerKey(HEADCOUNT_INTERVAL_MS, (workshopId) => {
-    if (io) void publishCounts(io, rooms, workshopId);
-  });
+  const occupancy = new Throttle(
+    HEADCOUNT_INTERVAL_MS,
+    (workshopId) => (io ? publishCounts(io, rooms, workshopId) : undefined),
+    (error) => logger.error('sending head-counts failed', error)
+  );
   const idleMemory = releaseMemoryWhenIdle({ delayMs: IDLE_GC_DELAY_MS, roomsLoaded: () => rooms.size, logger });
   const rooms = new RoomRegistry({
     store,
@@ -114,7 +116,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     onRefusal: (room, peer, refusal) => signals.refused(room, peer, refusal),
     onDocumentChange: (room) => signals.documentChanged(room),
     prepare: async (room) => room.setBoards((await controls.get(room.workshopId)).snapshot().boards),
-    onOccupancyChange: (workshopId) => occupancy.call(workshopId),
+    onOccupancyChange: (workshopId) => occupancy.schedule(workshopId),
     onAllUnloaded: () => idleMemory.allRoomsUnloaded()
   });
   const controls = new ControlRegistry({
@@ -129,7 +131,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
   io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards: signals.privateCards, logger });
-  const yjs = new YjsEndpoint({ rooms, workshops, logger });
+  const yjs = new YjsEndpoint({ rooms, workshops, logger, heartbeatMs: config.yjsHeartbeatMs });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
   });
@@ -158,7 +160,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       controls.close();
       signals.close();
       idleMemory.close();
-      occupancy.close();
+      occupancy.cancel();
       await rooms.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -17,6 +17,8 @@ export interface ServerConfig {
   saveMaxMs: number;
   /** A room with no connections is saved at once and unloaded after this long. */
   roomIdleUnloadMs: number;
+  /** How often each Yjs connection is pinged; one that missed the last ping (lost Wi-Fi) is dropped. */
+  yjsHeartbeatMs: number;
   /** Write-ahead journal of every edit (on by default); fsynced in groups this often. */
   journal: boolean;
   journalFsyncMs: number;
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     saveQuietMs: intFrom(env, 'GOLDTHREAD_SAVE_QUIET_MS', 2000),
     saveMaxMs: intFrom(env, 'GOLDTHREAD_SAVE_MAX_MS', 10_000),
     roomIdleUnloadMs: intFrom(env, 'GOLDTHREAD_ROOM_IDLE_MS', 30_000),
+    yjsHeartbeatMs: 30_000,
     journal: env.GOLDTHREAD_JOURNAL !== 'off',
     journalFsyncMs: Math.min(intFrom(env, 'GOLDTHREAD_JOURNAL_FSYNC_MS', 50), 100),
     participantTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_PARTICIPANT_TTL_S', 30 * 24 * 3600),

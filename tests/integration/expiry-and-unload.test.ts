@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { addCard, readCards, roomDocName } from '@goldthread/shared';
 import { api, createWorkshop, joinRoom, newServer, type TestServer } from './support/server.js';
 import { connectProvider, rawUpgrade, waitForDoc, within, type ProviderClient } from './support/yjs-clients.js';
@@ -78,5 +79,39 @@ describe('idle rooms', () => {
       seen.push(readCards(client.doc)[0]!.text);
     }
     expect(seen.sort()).toEqual(texts.sort());
+  });
+});
+
+describe('dead connections', () => {
+  it('a laptop that stops answering (lost Wi-Fi) is dropped within a few heartbeats; everyone else stays connected', async () => {
+    const server = await newServer({ config: { yjsHeartbeatMs: 600 } });
+    servers.push(server);
+    const workshop = await createWorkshop(server.url);
+    const north = workshop.rooms[0]!;
+    const people = await Promise.all(Array.from({ length: 8 }, (_, i) => joinRoom(server.url, workshop, 'North', `Person ${i}`)));
+    const url = (token: string) => `${server.wsUrl}/${workshop.id}/${north.id}?token=${encodeURIComponent(token)}`;
+    // Half of them go silent: their sockets never answer a ping, as when a laptop drops off the network.
+    const silent = await Promise.all(
+      people.slice(0, 4).map(
+        (person) =>
+          new Promise<{ closed: Promise<number> }>((resolve, reject) => {
+            const socket = new WebSocket(url(person.token), { autoPong: false });
+            const closed = new Promise<number>((done) => socket.once('close', (code) => done(code)));
+            socket.once('open', () => resolve({ closed }));
+            socket.once('error', reject);
+          })
+      )
+    );
+    const awake = people.slice(4).map((person) => connectProvider(server.wsUrl, workshop.id, north.id, person.token));
+    clients.push(...awake);
+    await within(Promise.all(awake.map((c) => c.synced)), 5000, 'the others to sync');
+    let reconnects = 0;
+    for (const client of awake) client.provider.on('status', ({ status }: { status: string }) => status === 'disconnected' && reconnects++);
+
+    // Each connection is checked once per heartbeat: unanswered at one visit, dropped at the next.
+    await within(Promise.all(silent.map((s) => s.closed)), 3000, 'the silent sockets to be dropped');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(reconnects).toBe(0);
+    expect(awake.every((c) => c.provider.wsconnected)).toBe(true);
   });
 });

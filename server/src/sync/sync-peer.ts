@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
+import { ownPresence } from './own-presence.js';
 import { ForeignClientError, MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
@@ -132,7 +133,9 @@ export class SyncPeer implements RoomPeer {
         return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
       }
       case MESSAGE.awareness: {
-        const update = decoding.readVarUint8Array(decoder);
+        // Only this connection's own presence counts; other people's, echoed back, is dropped.
+        const update = ownPresence(decoding.readVarUint8Array(decoder), (clientId) => room.mayPublishPresence(this, clientId));
+        if (!update) return null;
         if (update.length > RATES.awarenessBytes) throw new TooLarge('Presence updates are limited to 8 KiB.');
         // Presence is lossy by nature (the latest state wins, and clients re-send it): excess is dropped.
         if (this.#awareness.take()) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);

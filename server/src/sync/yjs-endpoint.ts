@@ -38,6 +38,12 @@ interface Refusal {
 }
 
 /**
+ * Connections are pinged a thirtieth at a time, each still once per heartbeat: pinging a
+ * thousand sockets in one go holds every edit in flight up behind a thousand writes.
+ */
+const HEARTBEAT_GROUPS = 30;
+
+/**
  * The y-websocket endpoint at `/yjs/<workshopId>/<roomId>?token=...`. The token is checked
  * before the upgrade completes; refused upgrades get an HTTP error with a JSON body.
  */
@@ -46,11 +52,15 @@ export class YjsEndpoint {
   readonly #options: YjsEndpointOptions;
   readonly #peers = new Map<WebSocket, SyncPeer>();
   readonly #alive = new WeakSet<WebSocket>();
+  /** Connections in heartbeat groups, checked one group at a time (see HEARTBEAT_GROUPS). */
+  readonly #heartbeatGroups: Set<WebSocket>[] = Array.from({ length: HEARTBEAT_GROUPS }, () => new Set());
+  #nextGroup = 0;
+  #checkedGroup = 0;
   readonly #heartbeat: NodeJS.Timeout;
 
   constructor(options: YjsEndpointOptions) {
     this.#options = options;
-    this.#heartbeat = setInterval(() => this.#checkAlive(), options.heartbeatMs ?? 30_000);
+    this.#heartbeat = setInterval(() => this.#checkAlive(), (options.heartbeatMs ?? 30_000) / HEARTBEAT_GROUPS);
     this.#heartbeat.unref();
   }
 
@@ -133,6 +143,8 @@ export class YjsEndpoint {
     });
     this.#peers.set(ws, peer);
     this.#alive.add(ws);
+    const heartbeatGroup = this.#heartbeatGroups[this.#nextGroup++ % HEARTBEAT_GROUPS]!;
+    heartbeatGroup.add(ws);
     ws.binaryType = 'nodebuffer';
     ws.on('pong', () => this.#alive.add(ws));
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -147,6 +159,7 @@ export class YjsEndpoint {
     const joined = rooms.join(admission.workshopId, admission.roomId, peer);
     ws.on('close', () => {
       this.#peers.delete(ws);
+      heartbeatGroup.delete(ws);
       joined.then((room) => rooms.leave(room, peer)).catch(() => undefined);
     });
     joined.then(
@@ -155,8 +168,10 @@ export class YjsEndpoint {
     );
   }
 
+  /** Pings one group; a connection that did not answer the last ping (heartbeatMs ago) is dropped. */
   #checkAlive(): void {
-    for (const ws of this.#peers.keys()) {
+    const group = this.#heartbeatGroups[this.#checkedGroup++ % HEARTBEAT_GROUPS]!;
+    for (const ws of group) {
       if (!this.#alive.has(ws)) {
         ws.terminate();
         continue;

@@ -38,6 +38,8 @@ const REPLAY_ORIGIN = Symbol('goldthread-replay');
  * person instead of 600. A lone change still goes out on the next tick.
  */
 const PRESENCE_BATCH_MS = 100;
+/** The longest a claim waits for an edit to ride along with before it is sent alone. */
+const CLAIMS_WAIT_MS = 1000;
 
 export interface RoomOptions {
   workshopId: string;
@@ -73,6 +75,9 @@ export class Room {
   readonly awareness: Awareness;
   /** Each peer, with the awareness client ids it has published. */
   readonly peers = new Map<RoomPeer, Set<number>>();
+  /** Claims not yet sent to the peers (see `#holdClaims`). */
+  #heldClaims: Uint8Array[] = [];
+  #claimsTimer: NodeJS.Timeout | null = null;
   /** Which connection published each presence client id. */
   readonly #presenceOwners = new Map<number, RoomPeer>();
   /** Presence changes waiting to be sent (see PRESENCE_BATCH_MS). */
@@ -293,6 +298,8 @@ export class Room {
     this.#scheduler.cancel();
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = null;
+    if (this.#claimsTimer) clearTimeout(this.#claimsTimer);
+    this.#claimsTimer = null;
     this.doc.off('update', this.#onUpdate);
     this.doc.off('afterTransaction', this.#judge);
     this.#reverter.destroy();
@@ -353,10 +360,37 @@ export class Room {
   #publish(update: Uint8Array, origin: unknown) {
     if (origin !== REPLAY_ORIGIN) this.#options.journal?.append(update);
     this.#approximateBytes += update.length;
-    const message = this.#options.encodeUpdate(update);
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+    if (origin === CLAIM_ORIGIN) this.#holdClaims(update);
+    else this.#send(update, origin);
     this.#scheduler.changed();
     this.#options.onChange?.();
+  }
+
+  /**
+   * Claims are made just after someone's first edit, and nobody's screen needs them: rather than
+   * a second message to everyone, they ride along with the next edit (or go alone shortly after).
+   */
+  #holdClaims(update: Uint8Array): void {
+    this.#heldClaims.push(update);
+    this.#claimsTimer ??= setTimeout(() => this.#send(null, null), CLAIMS_WAIT_MS);
+  }
+
+  /** Sends `update` (with any held claims) to every peer but `origin`; `origin` still gets the claims. */
+  #send(update: Uint8Array | null, origin: unknown): void {
+    let outgoing = update;
+    if (this.#heldClaims.length > 0) {
+      const claims = Y.mergeUpdates(this.#heldClaims);
+      this.#heldClaims = [];
+      if (this.#claimsTimer) clearTimeout(this.#claimsTimer);
+      this.#claimsTimer = null;
+      // Every peer needs every server change in order, or its later ones would wait forever.
+      const originPeer = this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null;
+      originPeer?.send(this.#options.encodeUpdate(claims));
+      outgoing = update ? Y.mergeUpdates([claims, update]) : claims;
+    }
+    if (!outgoing) return;
+    const message = this.#options.encodeUpdate(outgoing);
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
   }
 
   readonly #onAwareness = (

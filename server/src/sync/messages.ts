@@ -11,12 +11,18 @@ export const MESSAGE = {
   queryAwareness: 3
 } as const;
 
+/**
+ * The bytes as a Buffer over the same memory (no copy). Messages sent to many sockets are made
+ * Buffers once: ws would otherwise wrap a Uint8Array in a new Buffer for every recipient.
+ */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** A sync "update" message carrying one document update. */
 export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE.sync);
   syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 }
 
 /** The server's opening "sync step 1": its state vector, so the client sends what it has that we lack. */
@@ -32,5 +38,5 @@ export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, c
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE.awareness);
   encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-  return encoding.toUint8Array(encoder);
+  return asBuffer(encoding.toUint8Array(encoder));
 }

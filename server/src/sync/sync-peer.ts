@@ -70,10 +70,13 @@ export class SyncPeer implements RoomPeer {
 
   send(message: Uint8Array): void {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#socket.send(message, (error) => {
-      if (error) this.close(CLOSE_CODES.serverRestarting, 'unavailable', 'The connection failed; reconnecting.');
-    });
+    this.#socket.send(message, this.#afterSend);
   }
+
+  /** One callback for every send (a room's edit goes to every connection: no closure per message). */
+  readonly #afterSend = (error?: Error) => {
+    if (error) this.close(CLOSE_CODES.serverRestarting, 'unavailable', 'The connection failed; reconnecting.');
+  };
 
   /** Closes with a named code and a short JSON error as the reason. */
   close(code: number, errorCode: ErrorCode, message: string): void {

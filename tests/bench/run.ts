@@ -54,6 +54,8 @@ const cleanUp = () => {
   killAllServers();
 };
 process.on('exit', cleanUp);
+// Every y-websocket provider adds a process 'exit' listener; the memory scenario opens hundreds here.
+process.setMaxListeners(0);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     cleanUp();

@@ -84,7 +84,7 @@ describe('idle rooms', () => {
 
 describe('dead connections', () => {
   it('a laptop that stops answering (lost Wi-Fi) is dropped within a few heartbeats; everyone else stays connected', async () => {
-    const server = await newServer({ config: { yjsHeartbeatMs: 600 } });
+    const server = await newServer({ config: { yjsHeartbeatMs: 1500 } });
     servers.push(server);
     const workshop = await createWorkshop(server.url);
     const north = workshop.rooms[0]!;
@@ -109,8 +109,8 @@ describe('dead connections', () => {
     for (const client of awake) client.provider.on('status', ({ status }: { status: string }) => status === 'disconnected' && reconnects++);
 
     // Each connection is checked once per heartbeat: unanswered at one visit, dropped at the next.
-    await within(Promise.all(silent.map((s) => s.closed)), 3000, 'the silent sockets to be dropped');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await within(Promise.all(silent.map((s) => s.closed)), 6000, 'the silent sockets to be dropped');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(reconnects).toBe(0);
     expect(awake.every((c) => c.provider.wsconnected)).toBe(true);
   });

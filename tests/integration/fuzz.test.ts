@@ -463,7 +463,7 @@ describe('what the fuzzer found, pinned as plain tests', () => {
       await within(client.synced, 5000, 'a newcomer to sync');
       return client;
     };
-    return { server, ada, adaClient, watcher, boardId, cardId, url, newcomer };
+    return { server, ada, ben, adaClient, watcher, boardId, cardId, url, newcomer };
   }
 
   it.each([
@@ -511,6 +511,26 @@ describe('what the fuzzer found, pinned as plain tests', () => {
     await waitForDoc(watcher.doc, (doc) => texts(doc).includes('Ada’s next card'), 5000, "Ada's next card at the watcher");
     expect(texts((await newcomer()).doc).sort()).toEqual(['Ada wrote this', 'Ada’s next card']);
     raw.close();
+  });
+
+  it("a participant cannot write under the server's own Yjs client id (its claims and reverts are written under it)", async () => {
+    const { ben, adaClient, watcher, boardId, url, newcomer } = await roomWithAdasCard();
+    // The server's id is in every state vector once its claim for Ada's client id has gone out.
+    const serverIds = () =>
+      [...Y.decodeStateVector(Y.encodeStateVector(watcher.doc)).keys()].filter((id) => id !== adaClient.doc.clientID && id !== watcher.doc.clientID);
+    await waitForDoc(watcher.doc, () => serverIds().length > 0, 5000, "the server's claim at the watcher");
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(watcher.doc));
+    const before = Y.encodeStateVector(forged);
+    forged.clientID = serverIds()[0]!;
+    addCard(forged, { boardId, text: 'Ben, as the server', authorId: ben.participantId, authorName: 'Ben' });
+    const raw = await openRaw(url);
+    raw.send(syncFrame(2, Y.encodeStateAsUpdate(forged, before)));
+    const { code } = await within(raw.closed, 5000, 'the server to close the connection');
+    expect(code).toBeGreaterThanOrEqual(4000);
+    const late = await newcomer();
+    expect(texts(late.doc)).not.toContain('Ben, as the server');
+    expect(texts(late.doc)).toContain('Ada wrote this');
   });
 
   it("a participant cannot write under another participant's Yjs client id, so edits made offline still arrive", async () => {

@@ -75,22 +75,47 @@ describe('presence', () => {
     const mallory = await joinRoom(server.url, workshop, 'North', 'Mallory');
     const socket = new WebSocket(`${server.wsUrl}/${workshop.id}/${north.id}?token=${encodeURIComponent(mallory.token)}`);
     await within(new Promise((resolve) => socket.once('open', resolve)), 5000, 'Mallory to connect');
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, ann.doc.clientID);
-    encoding.writeVarUint(inner, 1000);
-    encoding.writeVarString(inner, JSON.stringify({ user: { id: 'x', name: 'Not Ann' } }));
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, 1);
-    encoding.writeVarUint8Array(message, encoding.toUint8Array(inner));
-    socket.send(encoding.toUint8Array(message));
-    // Bo then hears from Ann again; Ann's name never changed in between.
     let forged = false;
     bo.provider.awareness.on('change', () => {
       if ((bo.provider.awareness.getStates().get(ann.doc.clientID)?.user as { name?: string } | undefined)?.name === 'Not Ann') forged = true;
     });
+    async function forgeAnn(clock: number): Promise<void> {
+      const inner = encoding.createEncoder();
+      encoding.writeVarUint(inner, 1);
+      encoding.writeVarUint(inner, ann.doc.clientID);
+      encoding.writeVarUint(inner, clock);
+      encoding.writeVarString(inner, JSON.stringify({ user: { id: 'x', name: 'Not Ann' } }));
+      const message = encoding.createEncoder();
+      encoding.writeVarUint(message, 1);
+      encoding.writeVarUint8Array(message, encoding.toUint8Array(inner));
+      socket.send(encoding.toUint8Array(message));
+      // A presence query on the same socket is answered only after the forged update was handled.
+      const answered = new Promise<void>((resolve) => {
+        const onMessage = (data: Buffer) => {
+          if (data[0] !== 1) return;
+          socket.off('message', onMessage);
+          resolve();
+        };
+        socket.on('message', onMessage);
+      });
+      socket.send(Uint8Array.of(3));
+      await within(answered, 5000, "the server to answer Mallory's query");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    await forgeAnn(1000);
+    // Ann's own next change still reaches Bo (a forged newer clock would have hidden it), and her name never changed.
     ann.provider.awareness.setLocalStateField('cursor', 7);
     await untilPresence(bo, (states) => states.get(ann.doc.clientID)?.cursor === 7, "Bo to see Ann's cursor");
+
+    // After a network blip Ann's client comes back with the same id; it is still hers alone.
+    ann.provider.disconnect();
+    ann.provider.connect();
+    await untilPresence(bo, (states) => states.get(ann.doc.clientID)?.cursor === 7, 'Bo to see Ann back');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await forgeAnn(2000);
+    ann.provider.awareness.setLocalStateField('cursor', 8);
+    await untilPresence(bo, (states) => states.get(ann.doc.clientID)?.cursor === 8, "Bo to see Ann's cursor after she came back");
     socket.close();
     expect(forged).toBe(false);
   });

@@ -4,6 +4,7 @@ export class Throttle {
   readonly #task: (key: string) => Promise<void> | void;
   readonly #onError: (error: unknown) => void;
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  #cancelled = false;
 
   constructor(intervalMs: number, task: (key: string) => Promise<void> | void, onError: (error: unknown) => void) {
     this.#intervalMs = intervalMs;
@@ -13,19 +14,20 @@ export class Throttle {
 
   /** Runs the task for `key` at the end of the current interval (once, however often this is called). */
   schedule(key: string): void {
-    if (this.#timers.has(key)) return;
-    this.#timers.set(
-      key,
-      setTimeout(() => {
-        this.#timers.delete(key);
-        Promise.resolve()
-          .then(() => this.#task(key))
-          .catch(this.#onError);
-      }, this.#intervalMs)
-    );
+    if (this.#cancelled || this.#timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(key);
+      Promise.resolve()
+        .then(() => this.#task(key))
+        .catch(this.#onError);
+    }, this.#intervalMs);
+    timer.unref();
+    this.#timers.set(key, timer);
   }
 
+  /** Drops what is waiting; nothing runs afterwards (the server is closing). */
   cancel(): void {
+    this.#cancelled = true;
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
   }

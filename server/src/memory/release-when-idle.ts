@@ -22,13 +22,17 @@ function heapShrinker(): (() => Promise<void>) | null {
         resolve();
         return;
       }
-      session.post('HeapProfiler.collectGarbage', () => {
+      const done = () =>
         // Disconnecting inside the session's own callback stalls Node 20's timers: leave it first.
         setImmediate(() => {
           session.disconnect();
           resolve();
         });
-      });
+      try {
+        session.post('HeapProfiler.collectGarbage', done);
+      } catch {
+        done();
+      }
     });
 }
 

@@ -186,6 +186,8 @@ export class Room {
     if (peer.role !== 'participant') return;
     const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
     for (const client of clients) {
+      // The server's own changes (claims, reverts) are written under its id: nobody else may write as it.
+      if (client === this.doc.clientID) throw new ForeignClientError('This change is written under the server’s identity.');
       const owner = owners.get(String(client));
       if (owner !== undefined && owner !== peer.participantId) {
         throw new ForeignClientError('This change is written under someone else’s identity.');
@@ -267,10 +269,15 @@ export class Room {
     if (clients.size > 0) removeAwarenessStates(this.awareness, [...clients], null);
   }
 
-  /** Whether `peer` may publish presence as `clientId`: its own, or one nobody has published yet. */
+  /**
+   * Whether `peer` may publish presence as `clientId`: its own, one nobody has published yet, or
+   * one the same participant published from a connection that is still registered (a laptop
+   * back on Wi-Fi before the server noticed its old socket was dead). Never the server's own.
+   */
   mayPublishPresence(peer: RoomPeer, clientId: number): boolean {
+    if (clientId === this.doc.clientID) return false;
     const owner = this.#presenceOwners.get(clientId);
-    return owner === undefined || owner === peer;
+    return owner === undefined || owner === peer || (!!peer.participantId && owner.participantId === peer.participantId);
   }
 
   /** Distinct participants connected now (one person may have several tabs open). */
@@ -401,7 +408,10 @@ export class Room {
     const owned = this.peers.get(origin as RoomPeer);
     for (const id of removed) this.#presenceOwners.delete(id);
     if (owned) {
-      for (const id of added) {
+      // Added or updated: a returning client id (after a reconnect) arrives as "updated".
+      for (const id of [...added, ...updated]) {
+        const previous = this.#presenceOwners.get(id);
+        if (previous !== undefined && previous !== origin) this.peers.get(previous)?.delete(id);
         owned.add(id);
         this.#presenceOwners.set(id, origin as RoomPeer);
       }

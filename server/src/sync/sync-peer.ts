@@ -7,6 +7,7 @@ import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldt
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
 import { ownPresence } from './own-presence.js';
+import { frameOf, frameWriter } from './frames.js';
 import { ForeignClientError, MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
@@ -24,6 +25,8 @@ export class SyncPeer implements RoomPeer {
   readonly participantId: string | null;
   readonly readOnly: boolean;
   readonly #socket: WebSocket;
+  /** Writes prebuilt frames (see frames.ts); null falls back to `ws.send`. */
+  readonly #frames: ReturnType<typeof frameWriter>;
   #room: Room | null = null;
   #queue: Uint8Array[] | null = [];
   #closed = false;
@@ -35,6 +38,7 @@ export class SyncPeer implements RoomPeer {
     options: { role: Role; participantId: string | null; readOnly: boolean }
   ) {
     this.#socket = socket;
+    this.#frames = frameWriter(socket);
     this.role = options.role;
     this.participantId = options.participantId;
     this.readOnly = options.readOnly;
@@ -68,9 +72,11 @@ export class SyncPeer implements RoomPeer {
     }
   }
 
+  /** Sends a message; one sent to many connections is framed once for all of them. */
   send(message: Uint8Array): void {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#socket.send(message, this.#afterSend);
+    if (this.#frames) this.#frames.sendFrame(frameOf(message), this.#afterSend);
+    else this.#socket.send(message, this.#afterSend);
   }
 
   /** One callback for every send (a room's edit goes to every connection: no closure per message). */

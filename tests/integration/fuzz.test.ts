@@ -3,8 +3,10 @@ import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  CLIENT_OWNERS_KEY,
   CLOSE_CODES,
   RATES,
+  SERVER_CLIENT_OWNER,
   addCard,
   cardsMap,
   commandSchemas,
@@ -463,7 +465,7 @@ describe('what the fuzzer found, pinned as plain tests', () => {
       await within(client.synced, 5000, 'a newcomer to sync');
       return client;
     };
-    return { server, ada, ben, adaClient, watcher, boardId, cardId, url, newcomer };
+    return { server, workshop, north, facilitator, ada, ben, adaClient, watcher, boardId, cardId, url, newcomer };
   }
 
   it.each([
@@ -531,6 +533,40 @@ describe('what the fuzzer found, pinned as plain tests', () => {
     const late = await newcomer();
     expect(texts(late.doc)).not.toContain('Ben, as the server');
     expect(texts(late.doc)).toContain('Ada wrote this');
+  });
+
+  it('nor under a client id the server wrote under before it restarted (each start writes under a new one)', async () => {
+    const { server, workshop, north, facilitator, ben, adaClient, watcher, boardId } = await roomWithAdasCard();
+    const serverOwned = (doc: Y.Doc) =>
+      [...doc.getMap<string>(CLIENT_OWNERS_KEY).entries()].filter(([, owner]) => owner === SERVER_CLIENT_OWNER).map(([id]) => Number(id));
+    // The server's claim for Ada's client id also records its own id as the server's.
+    await waitForDoc(watcher.doc, (doc) => serverOwned(doc).length === 1, 5000, "the server's id recorded at the watcher");
+    const [earlier] = serverOwned(watcher.doc);
+    expect(Y.decodeStateVector(Y.encodeStateVector(watcher.doc)).get(earlier!)).toBeGreaterThan(0);
+
+    destroyQuietly(adaClient);
+    destroyQuietly(watcher);
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    const restarted = await newServer({ dataDir: server.dataDir });
+    servers.push(restarted);
+    const reader = openProvider(restarted, workshop.id, north, facilitator);
+    await within(reader.synced, 5000, 'a reader to sync after the restart');
+    expect(serverOwned(reader.doc)).toContain(earlier);
+
+    // Ben continues the earlier server id's clock: his struct would look like the server's next.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(reader.doc));
+    const before = Y.encodeStateVector(forged);
+    forged.clientID = earlier!;
+    addCard(forged, { boardId, text: 'Ben, as the server was', authorId: ben.participantId, authorName: 'Ben' });
+    const raw = await openRaw(`${restarted.wsUrl}/${roomDocName(workshop.id, north)}?token=${encodeURIComponent(ben.token)}`);
+    raw.send(syncFrame(2, Y.encodeStateAsUpdate(forged, before)));
+    const { code } = await within(raw.closed, 5000, 'the server to close the connection');
+    expect(code).toBeGreaterThanOrEqual(4000);
+    const late = openProvider(restarted, workshop.id, north, facilitator);
+    await within(late.synced, 5000, 'a newcomer to sync');
+    expect(texts(late.doc)).toEqual(['Ada wrote this']);
   });
 
   it("a participant cannot write under another participant's Yjs client id, so edits made offline still arrive", async () => {

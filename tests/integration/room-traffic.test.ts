@@ -1,8 +1,9 @@
 /** What a busy room sends: presence from many people, and edits fanned out to everyone. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
+import type * as Y from 'yjs';
 import WebSocket from 'ws';
-import { CLIENT_OWNERS_KEY, addCard, readCards } from '@goldthread/shared';
+import { CLIENT_OWNERS_KEY, SERVER_CLIENT_OWNER, addCard, readCards } from '@goldthread/shared';
 import { createWorkshop, joinRoom, newServer, type TestServer } from './support/server.js';
 import { connectProvider, waitForDoc, within, type ProviderClient } from './support/yjs-clients.js';
 
@@ -156,7 +157,10 @@ describe('fan-out', () => {
     await waitForDoc(b.doc, (doc) => readCards(doc).length === 3 && doc.getMap(CLIENT_OWNERS_KEY).has(String(d.doc.clientID)), 5000, "Ann's card and Di's claim at Bo");
     expect(updates).toBe(2);
     for (const client of [w, c, d]) {
-      await waitForDoc(client.doc, (doc) => readCards(doc).length === 3 && doc.getMap(CLIENT_OWNERS_KEY).size === 2, 5000, 'everyone to agree');
+      // Two writers' client ids, and the server's own (recorded with its first claim).
+      const owners = (doc: Y.Doc) => [...doc.getMap<string>(CLIENT_OWNERS_KEY).values()].sort();
+      await waitForDoc(client.doc, (doc) => readCards(doc).length === 3 && owners(doc).length === 3, 5000, 'everyone to agree');
+      expect(owners(client.doc)).toEqual([writer!.participantId, late!.participantId, SERVER_CLIENT_OWNER].sort());
     }
   });
 });

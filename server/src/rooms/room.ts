@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { CLIENT_OWNERS_KEY, LIMITS, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
+import { CLIENT_OWNERS_KEY, LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
@@ -103,6 +103,8 @@ export class Room {
   #held: Uint8Array[] = [];
   /** The whole document encoded, kept until the next change: every client that joins empty needs exactly this. */
   #fullState: Uint8Array | null = null;
+  /** Whether this process's client id is in the owners map yet (see `#recordServerClient`). */
+  #serverClientRecorded = false;
   /** Estimated encoded size: exact at load and save, plus every update applied since. */
   #approximateBytes = 0;
   readonly #maxBytes: number;
@@ -186,9 +188,12 @@ export class Room {
     if (peer.role !== 'participant') return;
     const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
     for (const client of clients) {
-      // The server's own changes (claims, reverts) are written under its id: nobody else may write as it.
-      if (client === this.doc.clientID) throw new ForeignClientError('This change is written under the server’s identity.');
+      // The server's own changes (claims, reverts) are written under its id: nobody else may write as it,
+      // nor as an earlier process of it (recorded in the owners map as the server's).
       const owner = owners.get(String(client));
+      if (client === this.doc.clientID || owner === SERVER_CLIENT_OWNER) {
+        throw new ForeignClientError('This change is written under the server’s identity.');
+      }
       if (owner !== undefined && owner !== peer.participantId) {
         throw new ForeignClientError('This change is written under someone else’s identity.');
       }
@@ -202,7 +207,24 @@ export class Room {
     const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
     const unclaimed = [...clients].filter((client) => !owners.has(String(client)));
     if (unclaimed.length === 0) return;
-    this.doc.transact(() => unclaimed.forEach((client) => owners.set(String(client), owner)), CLAIM_ORIGIN);
+    this.doc.transact(() => {
+      unclaimed.forEach((client) => owners.set(String(client), owner));
+      this.#recordServerClient();
+    }, CLAIM_ORIGIN);
+  }
+
+  /**
+   * Records this process's client id as the server's, with the first change the server writes under
+   * it. After a restart the server writes under a new id, and the old one, still in every state
+   * vector, would otherwise look unclaimed: anyone could continue writing under it.
+   */
+  #recordServerClient(): void {
+    if (this.#serverClientRecorded) return;
+    this.#serverClientRecorded = true;
+    const owners = this.doc.getMap<string>(CLIENT_OWNERS_KEY);
+    if (owners.get(String(this.doc.clientID)) !== SERVER_CLIENT_OWNER) {
+      this.doc.transact(() => owners.set(String(this.doc.clientID), SERVER_CLIENT_OWNER), CLAIM_ORIGIN);
+    }
   }
 
   /**
@@ -369,6 +391,8 @@ export class Room {
     this.#approximateBytes += update.length;
     if (origin === CLAIM_ORIGIN) this.#holdClaims(update);
     else this.#send(update, origin);
+    // A change of the server's own (a revert, restored or moved cards) is written under its id.
+    if (origin !== CLAIM_ORIGIN && origin !== REPLAY_ORIGIN && !this.peers.has(origin as RoomPeer)) this.#recordServerClient();
     this.#scheduler.changed();
     this.#options.onChange?.();
   }

@@ -10,10 +10,12 @@ import { LIMITS } from '../protocol/limits.js';
 export const CARDS_KEY = 'cards';
 
 /**
- * Written by the server only: Yjs client id -> the participant (or `facilitator`) who uses it,
- * so nobody can write under someone else's id. Clients read it for nothing and must not write it.
+ * Written by the server only: Yjs client id -> the participant (or `facilitator`, or `server`) who
+ * uses it, so nobody can write under someone else's id. Clients read it for nothing and must not write it.
  */
 export const CLIENT_OWNERS_KEY = 'clients';
+/** The owner recorded for client ids the server itself wrote under (a new one each time it starts). */
+export const SERVER_CLIENT_OWNER = 'server';
 
 export interface NewCard {
   boardId: string;

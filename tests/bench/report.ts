@@ -107,7 +107,8 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
       target: durabilityTarget,
       measured:
         `p99 ${durability.journalOn.p99} ms on vs ${durability.journalOff.p99} ms off (${durability.p99CostPercent > 0 ? '+' : ''}${durability.p99CostPercent}%); ` +
-        `server CPU ${durability.journalOn.cpuPercent}% vs ${durability.journalOff.cpuPercent}%` +
+        `server CPU ${durability.journalOn.cpuMicrosPerDelivery} vs ${durability.journalOff.cpuMicrosPerDelivery} µs per delivery` +
+        (durability.runs.length > 4 ? ` (medians of ${durability.runs.length / 2} runs each)` : '') +
         (allStarved ? '; inconclusive: every run was generator-bound' : ''),
       met: allStarved ? null : durability.p99CostPercent <= 10
     });
@@ -232,10 +233,10 @@ export function printReport(results: BenchResults): void {
   }
   if (durability) {
     section(
-      `Durability (Goldthread fan-out, ${durability.clients} clients, A-B-B-A)`,
+      `Durability (Goldthread fan-out, ${durability.clients} clients, ${durability.runs.length > 4 ? 'A-B-B-A, B-A-A-B, …' : 'A-B-B-A'})`,
       formatTable(
-        ['journal', 'p50 ms', 'p99 ms', 'delivered %', 'server CPU %'],
-        durability.runs.map((r) => [r.journal ? 'on' : 'off', r.latencyMs.p50, r.latencyMs.p99, r.deliveryPercent, r.serverUsage.cpuPercent])
+        ['journal', 'p50 ms', 'p99 ms', 'delivered %', 'server CPU %', 'CPU µs/delivery'],
+        durability.runs.map((r) => [r.journal ? 'on' : 'off', r.latencyMs.p50, r.latencyMs.p99, r.deliveryPercent, r.serverUsage.cpuPercent, r.serverCpuUsPerDelivery])
       )
     );
   }

@@ -19,7 +19,8 @@ import { judgeTargets, printReport, type BenchResults } from './report.js';
  *   --quick            a tenth of the clients, cards and workshops (also BENCH_SCALE=0.1)
  *   --only=a,b         run some scenarios: fanout, join, presence, durability, memory, web, notes
  *   --repeat=N         run the 1,000-client fan-out and the join storm N times, alternating
- *                      which server goes first; the targets are judged on the medians
+ *                      which server goes first, and the journal on/off A-B-B-A block N times;
+ *                      the targets are judged on the medians
  *   --real-clients     every client a stock WebsocketProvider with a Y.Doc (default: one in ten,
  *                      the rest speak the protocol without a Y.Doc; see docs/performance.md)
  *   --no-build         use server/dist and web/build as they are

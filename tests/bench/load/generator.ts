@@ -79,6 +79,8 @@ export interface Collected {
   received: Map<number, number>;
   latencies: Float64Array;
   providerLatencies: Float64Array;
+  /** Each card's send time (writer's clock, ms) -> the latency of its last arrival at any client. */
+  lastArrivals: Map<number, number>;
   disconnects: number;
   errors: number;
   loopDelayP99Ms: number;
@@ -181,8 +183,13 @@ export class LoadGenerator {
       }
       return all;
     };
+    const lastArrivals = new Map<number, number>();
+    for (const result of results) {
+      for (const [sentAt, ms] of result.lastArrivals) lastArrivals.set(sentAt, Math.max(lastArrivals.get(sentAt) ?? 0, ms));
+    }
     return {
       received,
+      lastArrivals,
       latencies: join(results.map((r) => r.latencies)),
       providerLatencies: join(results.map((r) => r.providerLatencies)),
       disconnects: results.reduce((sum, r) => sum + r.disconnects, 0),

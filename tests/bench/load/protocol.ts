@@ -57,6 +57,8 @@ export interface CollectResult {
   latencies: Float64Array;
   /** The same, for the stock WebsocketProvider clients only (includes applying the update to a Y.Doc). */
   providerLatencies: Float64Array;
+  /** Each card's send time (writer's clock, ms) and the latency of its last arrival at this worker's clients. */
+  lastArrivals: Array<[sentAt: number, ms: number]>;
   /** Connection closes and errors seen by this worker's clients since they connected. */
   disconnects: number;
   errors: number;

@@ -39,6 +39,8 @@ const bareAwareness = new Map<number, { awareness: Awareness; socket: WebSocket 
 /** Latencies seen by stock providers only (the others' are in `latencies` too). */
 const providerLatencies = new Map<string, number[]>();
 const latencies = new Map<string, number[]>();
+/** Per tag, each card's send time -> its latest arrival at any client of this worker. */
+const lastArrivals = new Map<string, Map<number, number>>();
 let disconnects = 0;
 let errors = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -72,6 +74,7 @@ function observeCards(client: Client): void {
       client.received.set(tag, (client.received.get(tag) ?? 0) + 1);
       record(latencies, tag, now - Number(sentAt));
       record(providerLatencies, tag, now - Number(sentAt));
+      noteArrival(tag, Number(sentAt), now);
     }
   });
 }
@@ -80,6 +83,12 @@ function record(into: Map<string, number[]>, tag: string, ms: number): void {
   let list = into.get(tag);
   if (!list) into.set(tag, (list = []));
   list.push(ms);
+}
+
+function noteArrival(tag: string, sentAt: number, now: number): void {
+  let cards = lastArrivals.get(tag);
+  if (!cards) lastArrivals.set(tag, (cards = new Map()));
+  cards.set(sentAt, Math.max(cards.get(sentAt) ?? 0, now - sentAt));
 }
 
 const MARKER = Buffer.from(CARD_PREFIX);
@@ -103,6 +112,7 @@ function scanForCards(key: number, data: Buffer): void {
     if (seen.has(id)) continue;
     seen.add(id);
     record(latencies, tag, now - Number(sentAt));
+    noteArrival(tag, Number(sentAt), now);
   }
 }
 
@@ -312,6 +322,7 @@ function collect(tag: string): CollectResult {
     received,
     latencies: Float64Array.from(list),
     providerLatencies: Float64Array.from(providerLatencies.get(tag) ?? []),
+    lastArrivals: [...(lastArrivals.get(tag) ?? [])],
     disconnects,
     errors,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,

@@ -1,30 +1,44 @@
-import { scaled, type BenchContext } from '../support/context.js';
+import { median, scaled, type BenchContext } from '../support/context.js';
 import { runFanout, type FanoutResult } from './fanout.js';
 
 export interface DurabilityResult {
   clients: number;
-  /** Runs in A-B-B-A order (journal on, off, off, on) so drift in the machine's load hits both alike. */
+  /**
+   * Runs in A-B-B-A order (journal on, off, off, on), so drift in the machine's load hits both
+   * alike; with --repeat=N, N such blocks, every other one B-A-A-B.
+   */
   runs: FanoutResult[];
-  journalOn: { p50: number; p99: number; cpuPercent: number };
-  journalOff: { p50: number; p99: number; cpuPercent: number };
-  /** (on - off) / off of the mean p99 over the runs. */
+  journalOn: DurabilitySide;
+  journalOff: DurabilitySide;
+  /** (on - off) / off of the median p99 over the runs. */
   p99CostPercent: number;
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+/** Medians over one side's runs (the mean of the middle two for an even count). */
+interface DurabilitySide {
+  p50: number;
+  p99: number;
+  cpuPercent: number;
+  cpuMicrosPerDelivery: number;
+}
 
 /** Scenario 4: Goldthread's fan-out with the write-ahead journal on and off. */
 export async function durabilityScenario(ctx: BenchContext): Promise<DurabilityResult> {
   const clients = scaled(ctx, 1000, 10);
   const seconds = Math.max(5, Math.round(20 * Math.min(1, ctx.scale * 2)));
   const runs: FanoutResult[] = [];
-  for (const journal of [true, false, false, true]) runs.push(await runFanout(ctx, 'goldthread', clients, seconds, { journal }));
-  const side = (journal: boolean) => {
+  for (let block = 0; block < ctx.repeat; block++) {
+    const order = block % 2 === 0 ? [true, false, false, true] : [false, true, true, false];
+    for (const journal of order) runs.push(await runFanout(ctx, 'goldthread', clients, seconds, { journal }));
+  }
+  const side = (journal: boolean): DurabilitySide => {
     const picked = runs.filter((r) => r.journal === journal);
+    const of = (value: (run: FanoutResult) => number, digits: number) => Number(median(picked.map(value)).toFixed(digits));
     return {
-      p50: Number(mean(picked.map((r) => r.latencyMs.p50)).toFixed(1)),
-      p99: Number(mean(picked.map((r) => r.latencyMs.p99)).toFixed(1)),
-      cpuPercent: Number(mean(picked.map((r) => r.serverUsage.cpuPercent)).toFixed(1))
+      p50: of((r) => r.latencyMs.p50, 1),
+      p99: of((r) => r.latencyMs.p99, 1),
+      cpuPercent: of((r) => r.serverUsage.cpuPercent, 1),
+      cpuMicrosPerDelivery: of((r) => r.serverCpuUsPerDelivery, 2)
     };
   };
   const on = side(true);

@@ -15,7 +15,7 @@ export interface BenchContext {
    * the same protocol without one (--real-clients makes every client a provider).
    */
   providerEvery: number;
-  /** How many times the 1,000-client fan-out and the join storm run (alternating which server goes first); medians are judged. */
+  /** How many times the 1,000-client fan-out, the join storm and the journal on/off block run (alternating the order); medians are judged. */
   repeat: number;
   log(line: string): void;
 }

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, expectNoPageErrors, openBrowserFor, type Person } from './support/goldthread';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { addCard, expectNoPageErrors, openBrowserFor } from './support/goldthread';
 import {
   addCardByApi,
   board,
@@ -13,22 +12,9 @@ import {
 } from './support/facilitation';
 import { axeViolations, expectNoAxeViolations } from './support/accessibility';
 
-let server: RunningServer;
+const server = serverForThisFile();
 
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
-
-test('the axe check itself catches a violation (an unlabelled box, low contrast)', async ({ browser }) => {
+test('the axe check itself catches a violation (an unlabelled box, low contrast)', async ({ browser, people }) => {
   const visitor = await openBrowserFor(browser, server.url);
   people.push(visitor);
   await visitor.page.route('**/broken-page', (route) =>
@@ -42,7 +28,7 @@ test('the axe check itself catches a violation (an unlabelled box, low contrast)
   expect(rules).toEqual(expect.arrayContaining(['label', 'color-contrast']));
 });
 
-test('the home page and the join page (before and after choosing a room) have no WCAG 2.2 AA violations', async ({ browser }) => {
+test('the home page and the join page (before and after choosing a room) have no WCAG 2.2 AA violations', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe joining workshop');
   const visitor = await openBrowserFor(browser, server.url);
   people.push(visitor);
@@ -70,7 +56,8 @@ test('the home page and the join page (before and after choosing a room) have no
 });
 
 test('the room board has no WCAG 2.2 AA violations in any phase: ready, brainstorm, private, grouping, locked, voting with results, closed', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe board workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
@@ -146,7 +133,7 @@ test('the room board has no WCAG 2.2 AA violations in any phase: ready, brainsto
   expectNoPageErrors(people);
 });
 
-test('the room board stays free of violations while offline with unsent changes, and with a locked board', async ({ browser }) => {
+test('the room board stays free of violations while offline with unsent changes, and with a locked board', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe offline workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const jo = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Jo Lee', 'South'));
@@ -168,7 +155,7 @@ test('the room board stays free of violations while offline with unsent changes,
   expectNoPageErrors(people);
 });
 
-test('the facilitator page has no WCAG 2.2 AA violations, before and during a session', async ({ browser }) => {
+test('the facilitator page has no WCAG 2.2 AA violations, before and during a session', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe facilitator workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));
@@ -183,7 +170,7 @@ test('the facilitator page has no WCAG 2.2 AA violations, before and during a se
   expectNoPageErrors(people);
 });
 
-test('the projector has no WCAG 2.2 AA violations: join details, card wall with timer, results', async ({ browser }) => {
+test('the projector has no WCAG 2.2 AA violations: join details, card wall with timer, results', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe projector workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const samJoin = await joinByApi(server.url, workshop, 'Sam Patel', 'North');
@@ -213,7 +200,7 @@ test('the projector has no WCAG 2.2 AA violations: join details, card wall with 
   expectNoPageErrors(people);
 });
 
-test('the HTML notes have no WCAG 2.2 AA violations', async ({ browser }) => {
+test('the HTML notes have no WCAG 2.2 AA violations', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Axe notes workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const samJoin = await joinByApi(server.url, workshop, 'Sam Patel', 'North');

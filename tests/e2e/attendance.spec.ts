@@ -1,23 +1,10 @@
-import { expect, test, type Locator } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { expectNoAxeViolations } from './support/accessibility';
-import { startServer, type RunningServer } from './support/server';
-import { expectNoPageErrors, type Person } from './support/goldthread';
+import { expectNoPageErrors } from './support/goldthread';
 import { createWorkshopByApi, openFacilitator, openParticipant, type CreatedWorkshop, type Joined } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** Joins over HTTP, as the join form does, with an optional sector. */
 async function joinWithSector(workshop: CreatedWorkshop, name: string, room: string, sector?: string): Promise<Joined> {
@@ -36,7 +23,7 @@ function row(table: Locator, header: string): Locator {
   return table.getByRole('row', { name: new RegExp(`^${header}\\b`) });
 }
 
-test('attendance shows head-counts by sector and room, without names, and follows people arriving', async ({ browser }) => {
+test('attendance shows head-counts by sector and room, without names, and follows people arriving', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Attendance workshop');
   await joinWithSector(workshop, 'Sam Patel', 'North', 'Council');
   await joinWithSector(workshop, 'Priya Shah', 'North', 'NHS & health');

@@ -1,25 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, expectNoPageErrors, type Person } from './support/goldthread';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { addCard, expectNoPageErrors } from './support/goldthread';
 import { board, boardControls, createWorkshopByApi, joinByApi, openFacilitator, openParticipant } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 test('after a reload the console still shows "I\'m done" counts, the spotlight’s text, and the plenary only for combined boards', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Signals workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);

@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, boardCards, expectNoPageErrors, facilitatorCards, type Person } from './support/goldthread';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { addCard, boardCards, expectNoPageErrors, facilitatorCards } from './support/goldthread';
 import {
   board,
   boardControls,
@@ -12,23 +11,11 @@ import {
   openProjector
 } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 test('participants see each phase in plain words, hear it politely, and keep a half-written card through "bring everyone here"', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Phases workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
@@ -83,7 +70,7 @@ test('participants see each phase in plain words, hear it politely, and keep a h
   expectNoPageErrors(people);
 });
 
-test('a locked board refuses edits: participants are told why, and can carry on once it is unlocked', async ({ browser }) => {
+test('a locked board refuses edits: participants are told why, and can carry on once it is unlocked', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Lock workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const chris = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Chris Obi', 'Central'));
@@ -121,7 +108,8 @@ test('a locked board refuses edits: participants are told why, and can carry on 
 });
 
 test('dot voting: votes left are shown, a vote over the budget is refused with a message, and results are ranked once shown', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Voting workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
@@ -169,7 +157,7 @@ test('dot voting: votes left are shown, a vote over the budget is refused with a
   expectNoPageErrors(people);
 });
 
-test('the shared timer shows the same time on every screen, survives a reload and cues the end', async ({ browser }) => {
+test('the shared timer shows the same time on every screen, survives a reload and cues the end', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Timer workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const participants = await Promise.all(
@@ -217,7 +205,7 @@ test('the shared timer shows the same time on every screen, survives a reload an
   expectNoPageErrors(people);
 });
 
-test('participants can download the notes only once the facilitator shares them', async ({ browser }) => {
+test('participants can download the notes only once the facilitator shares them', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Notes workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { expectNoPageErrors, type Person } from './support/goldthread';
+import type { Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { expectNoPageErrors } from './support/goldthread';
 import {
   addCardByApi,
   board,
@@ -12,20 +12,7 @@ import {
   openProjector
 } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** The cards listed under one theme (or "Not in a theme") of a board. */
 function themeCards(page: Page, boardTitle: string, theme: string) {
@@ -33,7 +20,8 @@ function themeCards(page: Page, boardTitle: string, theme: string) {
 }
 
 test('in the grouping phase participants make themes and move anyone’s cards into them with the keyboard alone (or by dragging)', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Grouping workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
@@ -87,7 +75,7 @@ test('in the grouping phase participants make themes and move anyone’s cards i
   expectNoPageErrors(people);
 });
 
-test('a plenary combines every room’s cards with room tags, compares the rooms’ themes, and can be voted on', async ({ browser }) => {
+test('a plenary combines every room’s cards with room tags, compares the rooms’ themes, and can be voted on', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Plenary workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const joins = {

@@ -1,6 +1,6 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { expectConnected, expectNoPageErrors, openBrowserFor, type Person } from './support/goldthread';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { expectConnected, expectNoPageErrors, openBrowserFor } from './support/goldthread';
 import {
   addCardByApi,
   board,
@@ -11,20 +11,7 @@ import {
   openParticipant
 } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** Whether the focused element shows a focus indicator someone can see (an outline or a ring). */
 async function focusIsVisible(page: Page): Promise<boolean> {
@@ -62,7 +49,7 @@ async function tabToVisibly(page: Page, target: Locator): Promise<void> {
   expect(await focusIsVisible(page), 'the focus indicator is visible').toBe(true);
 }
 
-test('a participant joins, adds, edits, groups and votes with the keyboard alone, always seeing where the focus is', async ({ browser }) => {
+test('a participant joins, adds, edits, groups and votes with the keyboard alone, always seeing where the focus is', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Keyboard workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const facilitator = await openFacilitator(browser, server.url, workshop);
@@ -171,7 +158,7 @@ test('a participant joins, adds, edits, groups and votes with the keyboard alone
   expectNoPageErrors(people);
 });
 
-test('screen readers hear other people’s new cards in one short sentence, phase changes, and the end of the timer', async ({ browser }) => {
+test('screen readers hear other people’s new cards in one short sentence, phase changes, and the end of the timer', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Announcements workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const priya = await joinByApi(server.url, workshop, 'Priya Shah', 'North');

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { expectConnected, expectNoPageErrors, type Person } from './support/goldthread';
 import {
   addCardByApi,
@@ -15,20 +15,7 @@ import {
 } from './support/facilitation';
 import { expectCleanLayout, saveScreenshot } from './support/layout';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** Cards as people really write them: short, long, with long words and long names. */
 const CARDS: [string, string][] = [
@@ -72,7 +59,7 @@ async function showOneBoard(page: Page, title: string): Promise<void> {
   await expect(board(page, title)).toBeVisible();
 }
 
-test('the participant board reads cleanly at 360×740 and 1366×768, and at 200% zoom: no text overflows or overlaps', async ({ browser }) => {
+test('the participant board reads cleanly at 360×740 and 1366×768, and at 200% zoom: no text overflows or overlaps', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Riverside Partnership Day: health, housing and community safety');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   people.push(facilitator);
@@ -166,7 +153,8 @@ test('the participant board reads cleanly at 360×740 and 1366×768, and at 200%
 });
 
 test('the projector fills 1920×1080 with nothing overflowing or overlapping, and stays still for people who ask for less motion', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Riverside Partnership Day: health, housing and community safety');
   const facilitator = await openFacilitator(browser, server.url, workshop);

@@ -1,16 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { startServer, type RunningServer } from './support/server';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = serverForThisFile();
 
 const TITLE = 'Riverside "Health & Housing" partnership — Café';
 

@@ -1,31 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, boardCards, expectConnected, expectNoPageErrors, openBrowserFor, type Person } from './support/goldthread';
+import type { Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { addCard, boardCards, expectConnected, expectNoPageErrors, openBrowserFor } from './support/goldthread';
 import { board, boardControls, createWorkshopByApi, joinByApi, openFacilitator, openParticipant } from './support/facilitation';
 import { expectNoAxeViolations } from './support/accessibility';
 import { openReturningParticipant } from './support/participant';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** The room's connection status, as the person reads it. */
 function connectionStatus(page: Page) {
   return page.getByRole('status').filter({ hasText: /^\s*(Connected|Connecting|Reconnecting|Offline|Not allowed)/ }).first();
 }
 
-test('cards added while offline are kept and counted, and reach another participant once the connection is back', async ({ browser }) => {
+test('cards added while offline are kept and counted, and reach another participant once the connection is back', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Offline workshop');
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));
   const priya = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Priya Shah', 'North'));
@@ -48,7 +35,7 @@ test('cards added while offline are kept and counted, and reach another particip
   expectNoPageErrors(people);
 });
 
-test('cards written offline survive the tab being closed, and are sent when the room is opened again', async ({ browser }) => {
+test('cards written offline survive the tab being closed, and are sent when the room is opened again', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Closed tab workshop');
   const samJoin = await joinByApi(server.url, workshop, 'Sam Patel', 'Central');
   const sam = await openReturningParticipant(browser, server.url, samJoin);
@@ -75,7 +62,8 @@ test('cards written offline survive the tab being closed, and are sent when the 
 });
 
 test('a card sent late onto a board locked in the meantime is refused in the server’s words, and its text comes back to the box', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Late card workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
@@ -108,7 +96,7 @@ test('a card sent late onto a board locked in the meantime is refused in the ser
   expectNoPageErrors(people);
 });
 
-test('a reload keeps who the person is: their name, their cards, their votes, "I\'m done" and a half-written card', async ({ browser }) => {
+test('a reload keeps who the person is: their name, their cards, their votes, "I\'m done" and a half-written card', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Reload workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));
@@ -137,7 +125,7 @@ test('a reload keeps who the person is: their name, their cards, their votes, "I
   expectNoPageErrors(people);
 });
 
-test('joining asks for organisation and sector (optional); the same person joining again carries on as themselves', async ({ browser }) => {
+test('joining asks for organisation and sector (optional); the same person joining again carries on as themselves', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Rejoin workshop');
   const morgan = await openBrowserFor(browser, server.url);
   people.push(morgan);

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, expectNoPageErrors, type Person } from './support/goldthread';
+import type { Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
+import { addCard, expectNoPageErrors } from './support/goldthread';
 import {
   addCardByApi,
   boardControls,
@@ -11,20 +11,7 @@ import {
   openProjector
 } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 /** The page does not scroll, and every card of the wall lies inside the window. */
 async function expectWallFits(projector: Page, count: number): Promise<void> {
@@ -46,7 +33,7 @@ async function expectWallFits(projector: Page, count: number): Promise<void> {
   }
 }
 
-test('the projector follows the facilitator: join details, focused board, phase, spotlight and timer', async ({ browser }) => {
+test('the projector follows the facilitator: join details, focused board, phase, spotlight and timer', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Projector workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));
@@ -107,7 +94,7 @@ test('the projector follows the facilitator: join details, focused board, phase,
   expectNoPageErrors(people);
 });
 
-test('sixty cards fit the big screen without scrolling at 1920×1080 and 1280×720; more turn pages by themselves, and a new card is brought to the screen', async ({ browser }) => {
+test('sixty cards fit the big screen without scrolling at 1920×1080 and 1280×720; more turn pages by themselves, and a new card is brought to the screen', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Busy projector workshop');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
   const joins = await Promise.all(

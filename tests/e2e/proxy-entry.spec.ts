@@ -1,26 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { expectNoAxeViolations } from './support/accessibility';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, boardCards, expectNoPageErrors, facilitatorCards, type Person } from './support/goldthread';
+import { addCard, boardCards, expectNoPageErrors, facilitatorCards } from './support/goldthread';
 import { board, boardControls, createWorkshopByApi, joinByApi, openFacilitator, openParticipant } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 test('someone without a device takes part: the facilitator adds them, writes their card (marked as entered by the facilitator) and votes for them', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Inclusive workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
@@ -98,7 +85,7 @@ test('someone without a device takes part: the facilitator adds them, writes the
   expectNoPageErrors(people);
 });
 
-test('during a private brainstorm a card entered for someone without a device stays private until Reveal, like everyone’s', async ({ browser }) => {
+test('during a private brainstorm a card entered for someone without a device stays private until Reveal, like everyone’s', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Private proxy workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const chris = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Chris Obi', 'Central'));

@@ -1,18 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { startServer, type RunningServer } from './support/server';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { addCard, boardCards, createWorkshop, expectConnected, joinRoom, openBrowserFor } from './support/goldthread';
 
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startServer();
-});
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = serverForThisFile();
 
-test('every page is served under a Content-Security-Policy the app really works under', async ({ browser }) => {
+test('every page is served under a Content-Security-Policy the app really works under', async ({ browser, people }) => {
   const facilitator = await openBrowserFor(browser, server.url);
   const participant = await openBrowserFor(browser, server.url);
+  people.push(facilitator, participant);
   const violations: string[] = [];
   for (const person of [facilitator, participant]) {
     // Record every CSP violation the page reports, from the very first script on.
@@ -48,6 +42,4 @@ test('every page is served under a Content-Security-Policy the app really works 
   const api = await participant.page.request.get('/api/health');
   expect(api.headers()['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
   expect(api.headers()['x-powered-by']).toBeUndefined();
-  await facilitator.context.close();
-  await participant.context.close();
 });

@@ -1,25 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { strFromU8, unzipSync } from 'fflate';
 import { expectNoAxeViolations } from './support/accessibility';
-import { startServer, type RunningServer } from './support/server';
-import { createWorkshop, expectNoPageErrors, facilitatorCards, openBrowserFor, type Person } from './support/goldthread';
+import { createWorkshop, expectNoPageErrors, facilitatorCards, openBrowserFor } from './support/goldthread';
 import { addCardByApi, createWorkshopByApi, joinByApi, openFacilitator } from './support/facilitation';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
+const server = serverForThisFile();
 
 function notesPanel(page: Page): Locator {
   return page.getByRole('region', { name: 'Session notes' });
@@ -43,7 +30,8 @@ async function textOf(download: Download): Promise<string> {
 }
 
 test('the facilitator downloads the notes in every format, for the whole workshop or one room, under the server’s file names', async ({
-  browser
+  browser,
+  people
 }) => {
   const workshop = await createWorkshopByApi(server.url, 'Harbour partnership day');
   const priorities = workshop.boards.find((b) => b.title === 'Priorities')!.id;
@@ -96,7 +84,7 @@ test('the facilitator downloads the notes in every format, for the whole worksho
   expectNoPageErrors(people);
 });
 
-test('notes across a series combine two workshops created in the same browser', async ({ browser }) => {
+test('notes across a series combine two workshops created in the same browser', async ({ browser, people }) => {
   const facilitator = await openBrowserFor(browser, server.url);
   people.push(facilitator);
   const f = facilitator.page;
@@ -132,7 +120,7 @@ test('notes across a series combine two workshops created in the same browser', 
   expectNoPageErrors(people);
 });
 
-test('importing a downloaded JSON file creates a new workshop with the same cards', async ({ browser }) => {
+test('importing a downloaded JSON file creates a new workshop with the same cards', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Workshop to carry over');
   const vision = workshop.boards.find((b) => b.title === 'Vision')!.id;
   await addCardByApi(server.url, await joinByApi(server.url, workshop, 'Priya Shah', 'Central'), vision, 'Central: a shared community calendar');

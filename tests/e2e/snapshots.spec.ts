@@ -1,25 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import { expectNoAxeViolations } from './support/accessibility';
-import { startServer, type RunningServer } from './support/server';
-import { addCard, boardCards, expectNoPageErrors, facilitatorCards, type Person } from './support/goldthread';
+import { addCard, boardCards, expectNoPageErrors, facilitatorCards } from './support/goldthread';
 import { board, boardControls, createWorkshopByApi, joinByApi, openFacilitator, openParticipant } from './support/facilitation';
 
-let server: RunningServer;
+const server = serverForThisFile();
 
-test.beforeAll(async () => {
-  server = await startServer();
-});
-
-test.afterAll(async () => {
-  await server?.dispose();
-});
-
-const people: Person[] = [];
-test.afterEach(async () => {
-  for (const person of people.splice(0)) await person.context.close();
-});
-
-test('a snapshot brings back a deleted card for everyone, after saving what was there first', async ({ browser }) => {
+test('a snapshot brings back a deleted card for everyone, after saving what was there first', async ({ browser, people }) => {
   const workshop = await createWorkshopByApi(server.url, 'Snapshot workshop');
   const facilitator = await openFacilitator(browser, server.url, workshop);
   const sam = await openParticipant(browser, server.url, await joinByApi(server.url, workshop, 'Sam Patel', 'North'));

@@ -1,18 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, serverForThisFile } from './support/fixtures';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { addCard, readCards, roomDocName, type CreateWorkshopResponse, type JoinResponse } from '@goldthread/shared';
-import { startServer, type RunningServer } from './support/server';
 import { addCard as addCardInBrowser, boardCards, joinRoom, openBrowserFor } from './support/goldthread';
 
-let server: RunningServer;
-test.beforeAll(async () => {
-  server = await startServer();
-});
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = serverForThisFile();
 
 async function post<T>(route: string, body: unknown): Promise<T> {
   const response = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -30,12 +23,13 @@ function stockProvider(workshopId: string, roomId: string, token: string) {
   return { doc, provider };
 }
 
-test('a stock y-websocket provider syncs a room with a browser both ways; a wrong token is refused', async ({ browser }) => {
+test('a stock y-websocket provider syncs a room with a browser both ways; a wrong token is refused', async ({ browser, people }) => {
   const workshop = await post<CreateWorkshopResponse>('/api/workshops', { title: 'Interop' });
   const north = workshop.rooms.find((room) => room.name === 'North')!;
   const priorities = workshop.boards.find((board) => board.title === 'Priorities')!;
 
   const person = await openBrowserFor(browser, server.url);
+  people.push(person);
   await joinRoom(person.page, workshop.joinCode, 'Bea', 'North');
   await addCardInBrowser(person.page, 'Priorities', 'Typed in the browser');
 
@@ -55,5 +49,4 @@ test('a stock y-websocket provider syncs a room with a browser both ways; a wron
     client.provider.destroy();
     client.doc.destroy();
   }
-  await person.context.close();
 });

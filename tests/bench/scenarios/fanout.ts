@@ -72,6 +72,14 @@ const WARM_UP_SECONDS = 3;
 async function writeAndDrain(generator: LoadGenerator, specs: ClientSpec[], writers: WriterSpec[], seconds: number) {
   const tag = randomUUID().slice(0, 8);
   const sentBy = await generator.write(writers, CARDS_PER_SECOND, seconds * 1000, tag);
+  return drain(generator, specs, sentBy, tag);
+}
+
+/**
+ * Waits (at most 15 s) until every client has every card of `tag` written by others: cards still
+ * queued count as delivered late, not lost. `sentBy`: writer key -> cards it sent.
+ */
+export async function drain(generator: LoadGenerator, specs: ClientSpec[], sentBy: Map<number, number>, tag: string) {
   const sent = [...sentBy.values()].reduce((a, b) => a + b, 0);
   const expected = specs.reduce((sum, spec) => sum + sent - (sentBy.get(spec.key) ?? 0), 0);
   const deliveredIn = (c: Collected) => [...c.received.values()].reduce((a, b) => a + b, 0);

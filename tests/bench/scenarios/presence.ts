@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fillRoom, samplers, scaled, startServer, summarise, usageSummary, type BenchContext, type ServerKind } from '../support/context.js';
 import { pause, percentiles } from '../support/stats.js';
-import type { Collected } from '../load/generator.js';
-import { CARDS_PER_SECOND, WRITERS } from './fanout.js';
+import { CARDS_PER_SECOND, WRITERS, drain } from './fanout.js';
 
 export interface PresenceResult {
   server: ServerKind;
@@ -62,17 +61,8 @@ export async function presenceScenario(ctx: BenchContext): Promise<PresenceResul
         ]);
         const busyServer = busy.server.stop();
         const busyGenerator = busy.generator.stop();
-        const totalSent = [...sent.values()].reduce((a, b) => a + b, 0);
-        const expected = filled.specs.reduce((sum, spec) => sum + totalSent - (sent.get(spec.key) ?? 0), 0);
-        const deliveredOf = (c: Collected) => [...c.received.values()].reduce((a, b) => a + b, 0);
-        // Drain (bounded): edits still queued behind presence traffic count as delivered late, not lost.
-        let collected = await generator.collect(busyTag);
-        const drainUntil = performance.now() + 15_000;
-        while (deliveredOf(collected) < expected && performance.now() < drainUntil) {
-          await pause(500);
-          collected = await generator.collect(busyTag);
-        }
-        const delivered = deliveredOf(collected);
+        // Edits still queued behind presence traffic count as delivered late, not lost.
+        const { expected, collected, delivered } = await drain(generator, filled.specs, sent, busyTag);
 
         const result: PresenceResult = {
           server: kind,

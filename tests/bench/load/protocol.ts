@@ -30,6 +30,12 @@ export interface ClientSpec {
 export interface WriterSpec {
   key: number;
   boardId: string;
+  /**
+   * When in each period this writer sends (ms after the start, below 1000 / perSecond). Two writers
+   * sending at nearly the same moment make the second card wait behind the first everywhere, so
+   * runs that are compared get the same phases; without one the phase is random.
+   */
+  phaseMs?: number;
 }
 
 export type ControllerMessage =

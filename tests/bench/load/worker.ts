@@ -149,11 +149,6 @@ function connectOne(spec: ClientSpec, timeoutMs: number): Promise<ConnectResult>
   });
 }
 
-/**
- * Each writer adds `perSecond` cards a second for `durationMs`, on a fixed timetable from a
- * random phase: the n-th card is due at phase + n / perSecond, and a late one goes at once, so
- * every writer sends exactly its share even when the process was briefly descheduled.
- */
 /** y-websocket message types (y-protocols sync sub-types: 0 step 1, 1 step 2, 2 update). */
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -226,6 +221,11 @@ function connectBare(spec: ClientSpec, timeoutMs: number): Promise<ConnectResult
   });
 }
 
+/**
+ * Each writer adds `perSecond` cards a second for `durationMs`, on a fixed timetable from its
+ * phase (given, or random): the n-th card is due at phase + n / perSecond, and a late one goes at
+ * once, so every writer sends exactly its share even when the process was briefly descheduled.
+ */
 async function write(message: Extract<ControllerMessage, { type: 'write' }>): Promise<Record<number, number>> {
   const sent: Record<number, number> = {};
   const periodMs = 1000 / message.perSecond;
@@ -236,7 +236,7 @@ async function write(message: Extract<ControllerMessage, { type: 'write' }>): Pr
       const client = clients.get(writer.key);
       if (!client) return Promise.reject(new Error(`no client ${writer.key} in this worker`));
       sent[writer.key] = 0;
-      const phase = Math.random() * periodMs;
+      const phase = writer.phaseMs ?? Math.random() * periodMs;
       return new Promise<void>((resolve) => {
         const next = () => {
           const n = sent[writer.key]!;

@@ -29,7 +29,8 @@ export async function durabilityScenario(ctx: BenchContext): Promise<DurabilityR
   const runs: FanoutResult[] = [];
   for (let block = 0; block < ctx.repeat; block++) {
     const order = block % 2 === 0 ? [true, false, false, true] : [false, true, true, false];
-    for (const journal of order) runs.push(await runFanout(ctx, 'goldthread', clients, seconds, { journal }));
+    // The four runs of a block write on the same timetable (see writerPhases).
+    for (const journal of order) runs.push(await runFanout(ctx, 'goldthread', clients, seconds, { journal, phasesSeed: 100 + block }));
   }
   const side = (journal: boolean): DurabilitySide => {
     const picked = runs.filter((r) => r.journal === journal);

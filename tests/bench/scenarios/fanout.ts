@@ -17,11 +17,45 @@ import { pause, percentiles } from '../support/stats.js';
 export const WRITERS = 5;
 export const CARDS_PER_SECOND = 2;
 
+/**
+ * The writers' phases (ms into each 1000 / CARDS_PER_SECOND period) for a seed: random, but the
+ * same for every run given the same seed. Cards from two writers whose phases are a few ms apart
+ * arrive together, and the second waits behind the first in the server and in every receiver (a
+ * run's slowest cards often recurred every 500 ms, at one writer's phase). With a random phase per
+ * run, the two servers compared were given different loads; now the two servers of a round (and
+ * the journal on and off of a block) write on the same timetable.
+ */
+export function writerPhases(seed: number, writers = WRITERS): number[] {
+  // mulberry32: small, seedable, good enough to spread five phases.
+  let state = (seed * 0x9e3779b9 + 0x6d2b79f5) >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const periodMs = 1000 / CARDS_PER_SECOND;
+  return Array.from({ length: writers }, () => Number((next() * periodMs).toFixed(1)));
+}
+
+/** The smallest distance between two writers' phases, around the period. */
+export function closestPhasesMs(phases: number[]): number {
+  const periodMs = 1000 / CARDS_PER_SECOND;
+  const sorted = [...phases].sort((a, b) => a - b);
+  if (sorted.length < 2) return periodMs;
+  const gaps = sorted.map((phase, i) => (i === 0 ? sorted[0]! + periodMs - sorted.at(-1)! : phase - sorted[i - 1]!));
+  return Number(Math.min(...gaps).toFixed(1));
+}
+
 /** One fan-out run: N clients in a room, 5 of them adding 2 cards a second each. */
 export interface FanoutResult {
   server: ServerKind;
   /** Which repetition of this size (0 unless --repeat). */
   round: number;
+  /** The writers' timetable (see `writerPhases`): their phases, and how close the closest two were. */
+  writerPhasesMs: number[];
+  closestWritersMs: number;
   journal: boolean | null;
   clients: number;
   workers: number;
@@ -111,15 +145,18 @@ export async function runFanout(
   kind: ServerKind,
   clients: number,
   seconds: number,
-  options: { journal?: boolean; round?: number } = {}
+  options: { journal?: boolean; round?: number; phasesSeed?: number } = {}
 ): Promise<FanoutResult> {
+  const phases = writerPhases(options.phasesSeed ?? options.round ?? 0);
   const server = await startServer(kind, { journal: options.journal ?? true });
   try {
     const filled = await fillRoom(kind, server, clients, { presence: 'none', spreadMs: clients * 4, writers: WRITERS, providerEvery: ctx.providerEvery });
     const { generator, room } = filled;
     try {
       await pause(2000);
-      const writers = filled.specs.slice(0, Math.min(WRITERS, clients)).map((spec) => ({ key: spec.key, boardId: room.boardId }));
+      const writers = filled.specs
+        .slice(0, Math.min(WRITERS, clients))
+        .map((spec, i) => ({ key: spec.key, boardId: room.boardId, phaseMs: phases[i] }));
       // Warm-up: the same writing for a few seconds, drained, before anything is measured (see WARM_UP_SECONDS).
       const warmUp = await writeAndDrain(generator, filled.specs, writers, Math.min(WARM_UP_SECONDS, seconds));
       const sampling = samplers(server, generator);
@@ -131,6 +168,8 @@ export async function runFanout(
       const result: FanoutResult = {
         server: kind,
         round: options.round ?? 0,
+        writerPhasesMs: phases.slice(0, writers.length),
+        closestWritersMs: closestPhasesMs(phases.slice(0, writers.length)),
         journal: kind === 'goldthread' ? options.journal ?? true : null,
         clients,
         workers: generator.workerCount,
@@ -162,7 +201,8 @@ export async function runFanout(
           `(${result.providers} stock providers: p99 ${result.providerLatencyMs.p99} ms) · ` +
           `server ${result.serverUsage.cpuPercent}% CPU (${result.serverCpuUsPerDelivery} µs/delivery) ${result.serverUsage.rssPeakMiB} MiB · ` +
           `generator ${result.generatorUsage.cpuPercent}% CPU, loop p99 ${result.generatorLoopDelayP99Ms} ms${result.generatorBound ? ' (generator short of CPU)' : ''} · ` +
-          `slowest cards: ${result.slowestCards.map((card) => `${card.ms} ms at ${card.atS} s`).join(', ')}`
+          `slowest cards: ${result.slowestCards.map((card) => `${card.ms} ms at ${card.atS} s`).join(', ')} · ` +
+          `closest writers ${result.closestWritersMs} ms apart`
       );
       return result;
     } finally {
@@ -183,6 +223,7 @@ export async function fanoutScenario(ctx: BenchContext): Promise<FanoutResult[]>
     const clients = scaled(ctx, full, 10);
     const rounds = full === 1000 ? ctx.repeat : 1;
     for (let round = 0; round < rounds; round++) {
+      // Both servers of a round write on the same timetable (see writerPhases).
       for (const kind of pairOrder(round)) results.push(await runFanout(ctx, kind, clients, seconds, { round }));
     }
   }

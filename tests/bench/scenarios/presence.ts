@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fillRoom, samplers, scaled, startServer, summarise, usageSummary, type BenchContext, type ServerKind } from '../support/context.js';
 import { pause, percentiles } from '../support/stats.js';
-import { CARDS_PER_SECOND, WRITERS, drain } from './fanout.js';
+import { CARDS_PER_SECOND, WRITERS, drain, writerPhases } from './fanout.js';
 
 export interface PresenceResult {
   server: ServerKind;
@@ -41,7 +41,9 @@ export async function presenceScenario(ctx: BenchContext): Promise<PresenceResul
       const { generator, room } = filled;
       try {
         await pause(2000);
-        const writers = filled.specs.slice(0, WRITERS).map((spec) => ({ key: spec.key, boardId: room.boardId }));
+        // Both servers' writers on the same timetable (see writerPhases).
+        const phases = writerPhases(0);
+        const writers = filled.specs.slice(0, WRITERS).map((spec, i) => ({ key: spec.key, boardId: room.boardId, phaseMs: phases[i] }));
 
         const quietTag = randomUUID().slice(0, 8);
         const quiet = samplers(server, generator);

@@ -168,10 +168,12 @@ export function printReport(results: BenchResults): void {
     section(
       'Fan-out (5 writers × 2 cards/s; latency = writer → every other client)',
       formatTable(
-        ['server', 'clients', 'sent', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 vs ref', 'providers p99 ms', 'server CPU %', 'CPU µs/delivery', 'server RSS MiB', 'generator CPU %', 'gen loop p99 ms'],
+        ['server', 'round', 'clients', 'closest writers ms', 'sent', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 vs ref', 'providers p99 ms', 'server CPU %', 'CPU µs/delivery', 'server RSS MiB', 'generator CPU %', 'gen loop p99 ms'],
         fanout.map((r) => [
           r.server,
+          r.round + 1,
           r.clients,
+          r.closestWritersMs,
           r.sent,
           r.deliveryPercent,
           r.latencyMs.p50,

@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io as connectControl } from 'socket.io-client';
-import { addCard, deleteCard, readCards, type CreateWorkshopResponse, type JoinResponse } from '@goldthread/shared';
+import {
+  addCard,
+  addTheme,
+  deleteCard,
+  deleteTheme,
+  mergeThemes,
+  moveCardToTheme,
+  readCards,
+  readThemes,
+  type CreateWorkshopResponse,
+  type JoinResponse
+} from '@goldthread/shared';
 import { api, createWorkshop, facilitatorToken, joinRoom, newServer, type TestServer } from './support/server.js';
 import { connectProvider, waitForDoc, within, type ProviderClient } from './support/yjs-clients.js';
 
@@ -76,6 +87,39 @@ describe('snapshots', () => {
     // The restored cards are the authors' own again: Ada can still edit them.
     deleteCard(adaClient.doc, northIds[0]!);
     await waitForDoc(benClient.doc, (doc) => readCards(doc).length === 1, 5000, "Ada's later deletion");
+  });
+
+  it('restoring brings back the themes as they were, with each card in its theme, for everyone in the room', async () => {
+    const [ada, adaClient] = await participantIn('North', 'Ada');
+    const board = workshop.boards[0]!.id;
+    const [housing, buses, loose] = ['Housing', 'Buses', 'Loose idea'].map((text) =>
+      addCard(adaClient.doc, { boardId: board, text, authorId: ada.participantId, authorName: 'Ada' })
+    );
+    const facilitatorRoom = connectProvider(server.wsUrl, workshop.id, ada.roomId, facilitator);
+    clients.push(facilitatorRoom);
+    await within(facilitatorRoom.synced, 5000, 'the facilitator to sync');
+    await waitForDoc(facilitatorRoom.doc, (doc) => readCards(doc).length === 3, 5000, 'the cards at the facilitator');
+    const homes = addTheme(facilitatorRoom.doc, board, 'Homes');
+    const transport = addTheme(facilitatorRoom.doc, board, 'Transport');
+    moveCardToTheme(facilitatorRoom.doc, housing!, homes);
+    moveCardToTheme(facilitatorRoom.doc, buses!, transport);
+    const grouping = (client: ProviderClient) => readThemes(client.doc).map((theme) => `${theme.name}: ${theme.cardIds.join(',')}`);
+    await waitForDoc(adaClient.doc, () => grouping(adaClient).join('|') === `Homes: ${housing}|Transport: ${buses}`, 5000, 'the grouping at Ada');
+
+    const taken = await api<Summary>(server.url, 'POST', `/api/workshops/${workshop.id}/snapshots`, { label: 'Grouped' }, asFacilitator());
+    expect(taken.status).toBe(201);
+    mergeThemes(facilitatorRoom.doc, transport, homes);
+    deleteTheme(facilitatorRoom.doc, homes);
+    moveCardToTheme(facilitatorRoom.doc, loose!, addTheme(facilitatorRoom.doc, board, 'Made later'));
+    await waitForDoc(adaClient.doc, () => grouping(adaClient).join('|') === `Made later: ${loose}`, 5000, 'the regrouping at Ada');
+
+    const restore = await api(server.url, 'POST', `/api/workshops/${workshop.id}/snapshots/${taken.body.id}/restore`, undefined, asFacilitator());
+    expect(restore.status).toBe(200);
+    for (const client of [adaClient, facilitatorRoom]) {
+      await waitForDoc(client.doc, () => grouping(client).join('|') === `Homes: ${housing}|Transport: ${buses}`, 5000, 'the restored grouping');
+    }
+    expect(readThemes(adaClient.doc).map((theme) => theme.id)).toEqual([homes, transport]);
+    expect(readCards(adaClient.doc).find((card) => card.id === loose)?.themeId).toBeUndefined();
   });
 
   it('a phase change adds an entry to the timeline', async () => {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { newId, readCards, reconcileCards, type RestoreResponse, type SnapshotView } from '@goldthread/shared';
+import { newId, readCards, readThemes, reconcileCards, reconcileThemes, type RestoreResponse, type SnapshotView, type ThemeView } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
@@ -82,15 +82,25 @@ export class SnapshotService {
 
   /**
    * Brings a snapshot back into the live rooms as one change each, which every connected
-   * client sees at once. The current state is snapshotted first, so nothing is ever lost.
+   * client sees at once: the cards, the themes, and which card was in which theme. The
+   * current state is snapshotted first, so nothing is ever lost.
    */
   async restore(workshopId: string, snapshotId: string): Promise<RestoreResponse> {
     const workshop = this.#workshop(workshopId);
     const snapshot = await this.#get(workshopId, snapshotId);
+    // Read everything first: a snapshot that cannot be read changes nothing.
+    const plans = workshop.rooms.map((room) => {
+      const saved = snapshot.rooms[room.id];
+      return { roomId: room.id, cards: saved?.cards ?? [], themes: saved ? themesIn(saved.update) : [] };
+    });
     const safety = await this.take(workshopId, 'before-restore');
-    for (const room of workshop.rooms) {
-      const cards = snapshot.rooms[room.id]?.cards ?? [];
-      await this.#rooms.change(workshopId, room.id, (live) => reconcileCards(live.doc, cards));
+    for (const { roomId, cards, themes } of plans) {
+      await this.#rooms.change(workshopId, roomId, (live) =>
+        live.doc.transact(() => {
+          reconcileThemes(live.doc, themes);
+          reconcileCards(live.doc, cards);
+        })
+      );
     }
     return { restored: summariseSnapshot(snapshot), safety };
   }
@@ -105,5 +115,16 @@ export class SnapshotService {
     const workshop = this.#store.get(workshopId);
     if (!workshop) throw new AppError('not_found', 'No workshop has that id.');
     return workshop;
+  }
+}
+
+/** The themes held in a room's saved state (snapshots keep the cards apart, the themes only there). */
+function themesIn(update: Uint8Array): ThemeView[] {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return readThemes(doc);
+  } finally {
+    doc.destroy();
   }
 }

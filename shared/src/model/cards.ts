@@ -94,8 +94,9 @@ export function putCard(doc: Y.Doc, card: CardView): void {
 
 /**
  * Makes the document hold exactly `target` (e.g. a snapshot being restored) in one
- * transaction: missing cards come back with their ids, extra ones go, and changed texts
- * are edited in place so connected editors keep their place.
+ * transaction: missing cards come back with their ids, extra ones go, changed texts
+ * are edited in place so connected editors keep their place, and each card returns to the
+ * theme it was in (restore the themes first: see `reconcileThemes`).
  */
 export function reconcileCards(doc: Y.Doc, target: readonly CardView[]): void {
   const wanted = new Map(target.map((card) => [card.id, card]));
@@ -110,7 +111,12 @@ export function reconcileCards(doc: Y.Doc, target: readonly CardView[]): void {
       }
       setCardText(doc, card.id, card.text);
       if (current.color !== card.color) setCardColor(doc, card.id, card.color);
-      if (current.authorName !== card.authorName) map.get(card.id)!.set('authorName', card.authorName);
+      const entry = map.get(card.id)!;
+      if (current.authorName !== card.authorName) entry.set('authorName', card.authorName);
+      if (current.themeId !== card.themeId) {
+        if (card.themeId === undefined) entry.delete('themeId');
+        else entry.set('themeId', card.themeId);
+      }
     }
   });
 }

@@ -37,6 +37,32 @@ export function addTheme(doc: Y.Doc, boardId: string, name: string, id: string =
   return id;
 }
 
+/**
+ * Makes the document hold exactly the `target` themes (e.g. a snapshot's, being restored) in one
+ * transaction: missing ones come back with their ids, names and places, renamed ones get their
+ * name back, and extra ones go, their cards ungrouped. Which cards are in which theme is the
+ * cards' own field: `reconcileCards` restores it.
+ */
+export function reconcileThemes(doc: Y.Doc, target: readonly Omit<ThemeView, 'cardIds'>[]): void {
+  const wanted = new Map(target.map((theme) => [theme.id, theme]));
+  doc.transact(() => {
+    const themes = themesMap(doc);
+    for (const id of [...themes.keys()]) if (!wanted.has(id)) deleteTheme(doc, id);
+    for (const theme of target) {
+      const current = themes.get(theme.id);
+      if (current instanceof Y.Map && current.get('boardId') === theme.boardId && current.get('createdAt') === theme.createdAt) {
+        if (current.get('name') !== theme.name) current.set('name', theme.name);
+        continue;
+      }
+      const entry = new Y.Map<unknown>();
+      entry.set('boardId', theme.boardId);
+      entry.set('name', theme.name);
+      entry.set('createdAt', theme.createdAt);
+      themes.set(theme.id, entry);
+    }
+  });
+}
+
 /** Renames a theme. */
 export function renameTheme(doc: Y.Doc, themeId: string, name: string): boolean {
   const entry = themesMap(doc).get(themeId);

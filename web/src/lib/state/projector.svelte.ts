@@ -117,6 +117,12 @@ export class ProjectorScreen {
     });
   }
 
+  /** Every document the wall of this board shows has its server copy: cards arriving before then are rooms loading. */
+  wallLoaded(boardId: string): boolean {
+    if (this.plenary && this.combined(boardId)) return this.plenary.connection === 'connected';
+    return this.rooms.every(({ sync }) => sync.connection === 'connected');
+  }
+
   /** Vote results of a board, most first, when participants may see them. */
   resultBars(boardId: string): ResultBar[] | null {
     const control = this.control;

@@ -14,8 +14,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-type Variant = 'ws6' | 'ws8' | 'ws8-no-callback' | 'ws8-frame-list' | 'ws8-one-frame';
-const VARIANTS: Variant[] = ['ws6', 'ws8', 'ws8-no-callback', 'ws8-frame-list', 'ws8-one-frame'];
+type Variant = 'ws6' | 'ws8' | 'ws8-no-callback' | 'ws8-frame-list' | 'ws8-one-frame' | 'ws8-one-frame-no-callback';
+const VARIANTS: Variant[] = ['ws6', 'ws8', 'ws8-no-callback', 'ws8-frame-list', 'ws8-one-frame', 'ws8-one-frame-no-callback'];
 
 interface ServerReport {
   cpuMicrosPerDelivery: number;
@@ -66,6 +66,10 @@ async function serve(variant: Variant): Promise<void> {
         // The frame built once (unmasked, binary, final) and written whole: ws's private sender API.
         const frame = Buffer.concat(Sender.frame(copy, { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: false }));
         for (const socket of sockets) socket._sender.sendFrame([frame], afterSend);
+      } else if (variant === 'ws8-one-frame-no-callback') {
+        // The same, leaving write errors to the socket's 'error' event (ws then closes the connection).
+        const frame = Buffer.concat(Sender.frame(copy, { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: false }));
+        for (const socket of sockets) socket._sender.sendFrame([frame]);
       }
       else for (const socket of sockets) socket.send(copy, afterSend);
       loops.push(performance.now() - start);
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
       const report = await runVariant(variant, clients, messages, bytes);
       rows.push({ variant, round, ...report });
       console.log(
-        `${variant.padEnd(16)} round ${round}: ${report.cpuMicrosPerDelivery.toFixed(2)} µs CPU per delivery; ` +
+        `${variant.padEnd(26)} round ${round}: ${report.cpuMicrosPerDelivery.toFixed(2)} µs CPU per delivery; ` +
           `send loop p50 ${report.loopMsPerMessage.p50.toFixed(2)} ms, p99 ${report.loopMsPerMessage.p99.toFixed(2)} ms`,
       );
     }
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     return mine.reduce((sum, row) => sum + row.cpuMicrosPerDelivery, 0) / mine.length;
   };
   for (const variant of VARIANTS) {
-    console.log(`${variant.padEnd(16)} mean ${mean(variant).toFixed(2)} µs per delivery, ${(mean(variant) / mean('ws6')).toFixed(2)}× ws6`);
+    console.log(`${variant.padEnd(26)} mean ${mean(variant).toFixed(2)} µs per delivery, ${(mean(variant) / mean('ws6')).toFixed(2)}× ws6`);
   }
 }
 

@@ -168,7 +168,7 @@ export function printReport(results: BenchResults): void {
     section(
       'Fan-out (5 writers × 2 cards/s; latency = writer → every other client)',
       formatTable(
-        ['server', 'round', 'clients', 'closest writers ms', 'sent', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 vs ref', 'providers p99 ms', 'server CPU %', 'CPU µs/delivery', 'server RSS MiB', 'generator CPU %', 'gen loop p99 ms'],
+        ['server', 'round', 'clients', 'closest writers ms', 'sent', 'delivered %', 'p50 ms', 'p95 ms', 'p99 ms', 'p99 vs ref', 'providers p99 ms', 'server CPU %', 'CPU µs/delivery', 'server RSS MiB', 'generator CPU %', 'gen loop p99 ms', 'longest gen stall ms', 'CPU stolen ms'],
         fanout.map((r) => [
           r.server,
           r.round + 1,
@@ -185,7 +185,9 @@ export function printReport(results: BenchResults): void {
           r.serverCpuUsPerDelivery,
           r.serverUsage.rssPeakMiB,
           r.generatorUsage.cpuPercent,
-          `${r.generatorLoopDelayP99Ms}${r.generatorBound ? ' (!)' : ''}`
+          `${r.generatorLoopDelayP99Ms}${r.generatorBound ? ' (!)' : ''}`,
+          r.generatorStalls[0] ? `${r.generatorStalls[0].ms} at ${r.generatorStalls[0].atS} s` : '–',
+          r.stolenMs
         ])
       )
     );

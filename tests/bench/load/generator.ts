@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClientSpec, CollectResult, ConnectResult, ControllerMessage, WorkerMessage, WriterSpec } from './protocol.js';
+import type { ClientSpec, CollectResult, ConnectResult, ControllerMessage, GeneratorStall, WorkerMessage, WriterSpec } from './protocol.js';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** Clients per worker process: one Node event loop per ~250 clients keeps the generator from being the bottleneck. */
@@ -85,6 +85,8 @@ export interface Collected {
   errors: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Every worker's event-loop stalls in the measured window, naming the worker ('writers' or 'receivers <n>'). */
+  stalls: Array<GeneratorStall & { worker: string }>;
 }
 
 /**
@@ -150,6 +152,7 @@ export class LoadGenerator {
       if (!worker) throw new Error(`client ${writer.key} is not connected`);
       byWorker.set(worker, [...(byWorker.get(worker) ?? []), writer]);
     }
+    await this.#measure();
     const answers = await Promise.all(
       [...byWorker].map(([worker, list]) =>
         worker.send<'written'>({ type: 'write', writers: list, perSecond, durationMs, tag }, durationMs + 60_000)
@@ -162,10 +165,16 @@ export class LoadGenerator {
 
   /** Every client updates its presence (cursor, typing) `hz` times a second for `durationMs`. */
   async presence(hz: number, durationMs: number): Promise<number> {
+    await this.#measure();
     const answers = await Promise.all(
       this.#workers.map((worker) => worker.send<'presenced'>({ type: 'presence', hz, durationMs }, durationMs + 60_000))
     );
     return answers.reduce((sum, answer) => sum + answer.updates, 0);
+  }
+
+  /** Every worker starts its measured window (event-loop delay, stalls) now, not when it connected its clients. */
+  async #measure(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.send<'measuring'>({ type: 'measure' })));
   }
 
   /** Gathers what every client received of cards tagged `tag`. */
@@ -195,7 +204,10 @@ export class LoadGenerator {
       disconnects: results.reduce((sum, r) => sum + r.disconnects, 0),
       errors: results.reduce((sum, r) => sum + r.errors, 0),
       loopDelayP99Ms: Math.max(...results.map((r) => r.loopDelayP99Ms)),
-      loopDelayMaxMs: Math.max(...results.map((r) => r.loopDelayMaxMs))
+      loopDelayMaxMs: Math.max(...results.map((r) => r.loopDelayMaxMs)),
+      stalls: results.flatMap((r, i) =>
+        r.stalls.map((stall) => ({ ...stall, worker: this.#workers[i] === this.#writers ? 'writers' : `receivers ${i + 1}` }))
+      )
     };
   }
 

@@ -40,6 +40,8 @@ export interface WriterSpec {
 
 export type ControllerMessage =
   | { type: 'connect'; id: number; clients: ClientSpec[]; timeoutMs: number }
+  /** A measured window starts: the event-loop delay and stall records start again. */
+  | { type: 'measure'; id: number }
   | { type: 'write'; id: number; writers: WriterSpec[]; perSecond: number; durationMs: number; tag: string }
   | { type: 'presence'; id: number; hz: number; durationMs: number }
   | { type: 'collect'; id: number; tag: string }
@@ -71,11 +73,26 @@ export interface CollectResult {
   /** Event-loop delay of this worker while it ran (ms): a busy generator inflates latencies. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** This worker's event-loop stalls since the measured window began (see GeneratorStall). */
+  stalls: GeneratorStall[];
+}
+
+/**
+ * A moment the worker's event loop was held up (a 10 ms timer fired at least 40 ms late): cards
+ * arriving then are recorded late, so a stall here shows up as slow cards the server did not cause.
+ */
+export interface GeneratorStall {
+  /** When it began, on the writers' clock (wall-clock ms, as in card texts). */
+  at: number;
+  ms: number;
+  /** Garbage-collection pause time inside it. */
+  gcMs: number;
 }
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'connected'; id: number; results: ConnectResult[] }
+  | { type: 'measuring'; id: number }
   | { type: 'written'; id: number; sent: Record<number, number> }
   | { type: 'presenced'; id: number; updates: number }
   | { type: 'collected'; id: number; result: CollectResult }

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -13,6 +13,7 @@ import {
   type CollectResult,
   type ConnectResult,
   type ControllerMessage,
+  type GeneratorStall,
   type WorkerMessage
 } from './protocol.js';
 
@@ -45,6 +46,35 @@ let disconnects = 0;
 let errors = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+
+/** A 10 ms timer firing this late is a stall (see GeneratorStall); stalls and GC pauses are kept per measured window. */
+const STALL_TICK_MS = 10;
+const STALL_MS = 40;
+let stalls: Array<{ startMs: number; endMs: number }> = [];
+let gcPauses: Array<{ startMs: number; ms: number }> = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ startMs: entry.startTime, ms: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+let lastTick = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  if (now - lastTick - STALL_TICK_MS >= STALL_MS) stalls.push({ startMs: lastTick, endMs: now });
+  lastTick = now;
+}, STALL_TICK_MS).unref();
+
+function startMeasuring(): void {
+  loopDelay.reset();
+  stalls = [];
+  gcPauses = [];
+}
+
+function stallsSoFar(): GeneratorStall[] {
+  return stalls.map(({ startMs, endMs }) => ({
+    at: performance.timeOrigin + startMs,
+    ms: endMs - startMs - STALL_TICK_MS,
+    gcMs: gcPauses.reduce((sum, gc) => sum + Math.max(0, Math.min(endMs, gc.startMs + gc.ms) - Math.max(startMs, gc.startMs)), 0)
+  }));
+}
 
 const reply = (message: WorkerMessage) => process.send!(message);
 // Each stock provider adds a process 'exit' listener; hundreds are expected here.
@@ -326,7 +356,8 @@ function collect(tag: string): CollectResult {
     disconnects,
     errors,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-    loopDelayMaxMs: loopDelay.max / 1e6
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    stalls: stallsSoFar()
   };
   return result;
 }
@@ -357,13 +388,15 @@ process.on('message', (raw) => {
         reply({ type: 'connected', id: message.id, results });
         return;
       }
+      case 'measure':
+        // The loop delay and stalls reported with the results cover the measured window, not the connecting.
+        startMeasuring();
+        reply({ type: 'measuring', id: message.id });
+        return;
       case 'write':
-        // The loop delay reported with the results covers the measured window, not the connecting.
-        loopDelay.reset();
         reply({ type: 'written', id: message.id, sent: await write(message) });
         return;
       case 'presence':
-        loopDelay.reset();
         reply({ type: 'presenced', id: message.id, updates: await presence(message.hz, message.durationMs) });
         return;
       case 'collect':

@@ -13,6 +13,7 @@ import {
 import type { Collected, LoadGenerator } from '../load/generator.js';
 import type { ClientSpec, WriterSpec } from '../load/protocol.js';
 import { pause, percentiles } from '../support/stats.js';
+import { stolenMs } from '../support/machine.js';
 
 export const WRITERS = 5;
 export const CARDS_PER_SECOND = 2;
@@ -91,6 +92,13 @@ export interface FanoutResult {
    * during it, so the slowest cards cluster at one moment; a busy generator spreads them out.
    */
   slowestCards: Array<{ atS: number; ms: number }>;
+  /**
+   * The load generator's five longest event-loop stalls in the measured window, on the same clock
+   * as `slowestCards`: a slow card sent during one was (at least partly) the generator's delay.
+   */
+  generatorStalls: Array<{ atS: number; ms: number; gcMs: number; worker: string }>;
+  /** CPU time the hypervisor took for other guests during the measured window (all cores, ms; see `stolenMs`). */
+  stolenMs: number;
   joinMs: ReturnType<typeof summarise> | null;
 }
 
@@ -126,12 +134,23 @@ export async function drain(generator: LoadGenerator, specs: ClientSpec[], sentB
   return { sent, expected, collected, delivered: deliveredIn(collected) };
 }
 
+/** Seconds from the first card sent, for reading slow cards and stalls side by side. */
+const secondsAfter = (first: number, at: number) => Number(((at - first) / 1000).toFixed(2));
+
 function slowestCards(lastArrivals: Map<number, number>): FanoutResult['slowestCards'] {
   const first = Math.min(...lastArrivals.keys());
   return [...lastArrivals]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
-    .map(([sentAt, ms]) => ({ atS: Number(((sentAt - first) / 1000).toFixed(2)), ms: Number(ms.toFixed(1)) }));
+    .map(([sentAt, ms]) => ({ atS: secondsAfter(first, sentAt), ms: Number(ms.toFixed(1)) }));
+}
+
+function longestStalls(collected: Collected): FanoutResult['generatorStalls'] {
+  const first = Math.min(...collected.lastArrivals.keys());
+  return [...collected.stalls]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((stall) => ({ atS: secondsAfter(first, stall.at), ms: Number(stall.ms.toFixed(1)), gcMs: Number(stall.gcMs.toFixed(1)), worker: stall.worker }));
 }
 
 /**
@@ -162,9 +181,11 @@ export async function runFanout(
       const sampling = samplers(server, generator);
       sampling.server.start();
       sampling.generator.start();
+      const stolenBefore = stolenMs();
       const { expected, collected, delivered: got, sent: totalSent } = await writeAndDrain(generator, filled.specs, writers, seconds);
       const serverWindow = sampling.server.stop();
       const generatorWindow = sampling.generator.stop();
+      const stolen = stolenMs() - stolenBefore;
       const result: FanoutResult = {
         server: kind,
         round: options.round ?? 0,
@@ -192,6 +213,8 @@ export async function runFanout(
         generatorLoopDelayMaxMs: Number(collected.loopDelayMaxMs.toFixed(1)),
         generatorBound: collected.loopDelayP99Ms > 100,
         slowestCards: slowestCards(collected.lastArrivals),
+        generatorStalls: longestStalls(collected),
+        stolenMs: stolen,
         joinMs: room.joinStats() ? summarise(room.joinStats()!) : null
       };
       ctx.log(
@@ -202,6 +225,10 @@ export async function runFanout(
           `server ${result.serverUsage.cpuPercent}% CPU (${result.serverCpuUsPerDelivery} µs/delivery) ${result.serverUsage.rssPeakMiB} MiB · ` +
           `generator ${result.generatorUsage.cpuPercent}% CPU, loop p99 ${result.generatorLoopDelayP99Ms} ms${result.generatorBound ? ' (generator short of CPU)' : ''} · ` +
           `slowest cards: ${result.slowestCards.map((card) => `${card.ms} ms at ${card.atS} s`).join(', ')} · ` +
+          `generator stalls: ${
+            result.generatorStalls.map((stall) => `${stall.ms} ms at ${stall.atS} s (${stall.worker}, GC ${stall.gcMs} ms)`).join(', ') || 'none'
+          } · ` +
+          `CPU stolen by the hypervisor ${result.stolenMs} ms · ` +
           `closest writers ${result.closestWritersMs} ms apart`
       );
       return result;

@@ -28,3 +28,18 @@ export function describeMachine(): Machine {
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2)))
   };
 }
+
+/**
+ * CPU time the hypervisor gave to other guests, in ms, summed over every core since boot
+ * (`steal` in /proc/stat; 0 where unknown). On a virtual machine it stalls every process at
+ * once, the load generator's and the server's alike.
+ */
+export function stolenMs(): number {
+  try {
+    const fields = /^cpu\s+(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+    // user nice system idle iowait irq softirq steal …, in USER_HZ (100 a second on Linux).
+    return (fields[7] ?? 0) * 10;
+  } catch {
+    return 0;
+  }
+}

@@ -27,14 +27,19 @@ export function themesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 
 /** Adds a named theme to a board and returns its id. */
 export function addTheme(doc: Y.Doc, boardId: string, name: string, id: string = newId()): string {
+  putTheme(doc, { id, boardId, name: name.trim().slice(0, THEME_NAME_LIMIT) || 'Untitled theme', createdAt: Date.now() });
+  return id;
+}
+
+/** Writes a theme exactly as given (id and time included), replacing any theme with that id. */
+function putTheme(doc: Y.Doc, theme: Omit<ThemeView, 'cardIds'>): void {
   const entry = new Y.Map<unknown>();
   doc.transact(() => {
-    entry.set('boardId', boardId);
-    entry.set('name', name.trim().slice(0, THEME_NAME_LIMIT) || 'Untitled theme');
-    entry.set('createdAt', Date.now());
-    themesMap(doc).set(id, entry);
+    entry.set('boardId', theme.boardId);
+    entry.set('name', theme.name);
+    entry.set('createdAt', theme.createdAt);
+    themesMap(doc).set(theme.id, entry);
   });
-  return id;
 }
 
 /**
@@ -54,11 +59,7 @@ export function reconcileThemes(doc: Y.Doc, target: readonly Omit<ThemeView, 'ca
         if (current.get('name') !== theme.name) current.set('name', theme.name);
         continue;
       }
-      const entry = new Y.Map<unknown>();
-      entry.set('boardId', theme.boardId);
-      entry.set('name', theme.name);
-      entry.set('createdAt', theme.createdAt);
-      themes.set(theme.id, entry);
+      putTheme(doc, theme);
     }
   });
 }

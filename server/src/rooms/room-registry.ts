@@ -17,6 +17,7 @@ import type { JournalStore, RoomJournal } from '../store/journal.js';
 import { storageError } from '../store/storage-error.js';
 import { AppError } from '../errors.js';
 import { revertibleEdit } from './revertible-edit.js';
+import { fillJournalGaps } from './journal-gaps.js';
 import type { Logger } from '../logger.js';
 
 export interface RoomRegistryOptions {
@@ -259,8 +260,26 @@ export class RoomRegistry {
     if (opened) this.#journals.set(room, opened.journal);
     const failed = room.replay(opened?.updates ?? []);
     if (failed > 0) logger.warn(`journal of room ${name}: ${failed} record(s) could not be applied and were skipped`);
+    this.#applyAfterLostRecords(room);
     if ((opened?.updates.length ?? 0) > 0) logger.info(`room ${name}: replayed ${opened!.updates.length} journaled edit(s)`);
     return room;
+  }
+
+  /**
+   * Edits journaled after a skipped (damaged) record still apply: the clocks it held are marked
+   * deleted. Whatever still waits after that depends on nothing this room will ever receive, and
+   * is dropped so it cannot attach itself to a peer's later change.
+   */
+  #applyAfterLostRecords(room: Room): void {
+    const store = room.doc.store;
+    for (let filler = fillJournalGaps(room.doc), rounds = 0; filler && rounds < 100; filler = fillJournalGaps(room.doc), rounds++) {
+      room.replay([filler]);
+    }
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      this.#options.logger.warn(`journal of room ${room.name}: edits that depend on lost records were dropped`);
+      store.pendingStructs = null;
+      store.pendingDs = null;
+    }
   }
 
   async #unloadIfIdle(room: Room): Promise<void> {

@@ -216,3 +216,30 @@ describe('replaying a journal with a lost record', () => {
     expect(room.store.pendingStructs).toBeNull();
   });
 });
+
+describe('replaying a journal whose lost record others built on', () => {
+  it('still applies what another writer did afterwards', () => {
+    const updates: Uint8Array[] = [];
+    const first = new Y.Doc();
+    const second = new Y.Doc();
+    // Each writer's own edits reach the other and the journal; what arrives from the other is not sent back.
+    const relay = (from: Y.Doc, to: Y.Doc) =>
+      from.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === 'relay') return;
+        updates.push(update);
+        Y.applyUpdate(to, update, 'relay');
+      });
+    relay(first, second);
+    relay(second, first);
+    const card = new Y.Map<string>();
+    first.getMap('cards').set('lost', card); // the record that will be damaged
+    (second.getMap('cards').get('lost') as Y.Map<string>).set('text', 'edited by someone else');
+    second.getMap('cards').set('later', new Y.Map());
+    const room = new Y.Doc();
+    for (const [i, update] of updates.entries()) if (i !== 0) Y.applyUpdate(room, update);
+    expect([...room.getMap('cards').keys()]).toEqual([]);
+    for (let filler = fillJournalGaps(room); filler; filler = fillJournalGaps(room)) Y.applyUpdate(room, filler);
+    expect([...room.getMap('cards').keys()]).toEqual(['later']);
+    expect(room.store.pendingStructs).toBeNull();
+  });
+});

@@ -74,7 +74,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     deps.store ??
     new LowdbWorkshopStore(config.dataDir, {
       disk,
-      onWriteError: (file, error) => logger.error(`writing ${file} failed; the change was refused (503)`, error)
+      onWriteError: (file, error) => logger.error(`writing ${file} failed`, error)
     });
   const opened = await store.open();
   for (const broken of opened.broken) {

@@ -19,6 +19,7 @@ import { YjsEndpoint } from './sync/yjs-endpoint.js';
 import { LowdbWorkshopStore } from './store/lowdb-store.js';
 import { FileJournalStore } from './store/file-journal.js';
 import type { WorkshopStore } from './store/types.js';
+import { localDisk, type Disk } from './store/disk.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { CardService } from './workshops/card-service.js';
 import { SnapshotService } from './workshops/snapshot-service.js';
@@ -38,6 +39,8 @@ export { loadConfig } from './config.js';
 export type { WorkshopStore } from './store/types.js';
 export { MemoryWorkshopStore } from './store/memory-store.js';
 export { LowdbWorkshopStore } from './store/lowdb-store.js';
+export type { Disk, WritableFile } from './store/disk.js';
+export { localDisk } from './store/disk.js';
 
 /** What a running Goldthread server exposes to its entry file and to tests. */
 export interface GoldthreadServer {
@@ -56,6 +59,8 @@ export interface ServerDeps {
   store?: WorkshopStore;
   logger?: Logger;
   version?: string;
+  /** Where the stores write; the real file system by default (tests pass one that can fail like a full disk). */
+  disk?: Disk;
 }
 
 /**
@@ -64,7 +69,13 @@ export interface ServerDeps {
  */
 export async function createServer(config: ServerConfig, deps: ServerDeps = {}): Promise<GoldthreadServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const store = deps.store ?? new LowdbWorkshopStore(config.dataDir);
+  const disk = deps.disk ?? localDisk;
+  const store =
+    deps.store ??
+    new LowdbWorkshopStore(config.dataDir, {
+      disk,
+      onWriteError: (file, error) => logger.error(`writing ${file} failed`, error)
+    });
   const opened = await store.open();
   for (const broken of opened.broken) {
     logger.error(`workshop ${broken.workshopId} cannot be served: ${broken.problem} (the file is left untouched)`);
@@ -90,10 +101,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   let io: ControlServer | undefined;
   const signals = new RoomSignals({ io: () => io, controls: () => controls, logger });
   const journals = config.journal
-    ? new FileJournalStore(path.join(config.dataDir, 'journal'), {
-        fsyncIntervalMs: config.journalFsyncMs,
-        onError: (error) => logger.error('writing the journal failed; retrying with the next edit', error)
-      })
+    ? new FileJournalStore(path.join(config.dataDir, 'journal'), { fsyncIntervalMs: config.journalFsyncMs, logger, disk })
     : null;
   // A thousand people joining in a minute cost each console a few head-counts a second, not a
   // thousand (each one makes the console count attendance again).

@@ -1,10 +1,12 @@
 import { networkInterfaces } from 'node:os';
 import { createServer, loadConfig } from './app.js';
 import { createLogger } from './logger.js';
+import { DataDirLockedError, lockDataDir } from './store/data-dir-lock.js';
 
 // The only side-effecting entry: read config, listen, and shut down cleanly on signals.
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const lock = lockOrExit(config.dataDir);
 const server = await createServer(config, { logger });
 const address = await server.listen(config.port, config.host);
 
@@ -32,6 +34,7 @@ const stop = (signal: string) => {
   forced.unref();
   server.close().then(
     () => {
+      lock.release();
       logger.info('saved and stopped');
       process.exit(0);
     },
@@ -43,3 +46,14 @@ const stop = (signal: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+/** One process per data directory: a second one says why and exits non-zero before touching anything. */
+function lockOrExit(dataDir: string) {
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`Goldthread cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -86,7 +86,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     store,
     tokens,
     participantTokenTtlSeconds: config.participantTokenTtlSeconds,
-    facilitatorTokenTtlSeconds: config.facilitatorTokenTtlSeconds
+    facilitatorTokenTtlSeconds: config.facilitatorTokenTtlSeconds,
+    retentionDays: config.retentionDays
   });
 
   const app = express();

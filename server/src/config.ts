@@ -27,6 +27,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** When set, creating or importing a workshop needs `Authorization: Bearer <admin token>`. */
   adminToken: string | null;
+  /** How many days after its date a workshop's record is kept; the join screen says so. */
+  retentionDays: number;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info';
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     participantTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_PARTICIPANT_TTL_S', 30 * 24 * 3600),
     facilitatorTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_FACILITATOR_TTL_S', 24 * 3600),
     logLevel,
-    adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null
+    adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null,
+    retentionDays: intFrom(env, 'GOLDTHREAD_RETENTION_DAYS', 365)
   };
 }

@@ -7,6 +7,7 @@ export * from './protocol/events.js';
 export * from './protocol/control.js';
 export * from './protocol/presence.js';
 export * from './model/workshop.js';
+export * from './model/attribution.js';
 export * from './model/defaults.js';
 export * from './model/ids.js';
 export * from './model/cards.js';

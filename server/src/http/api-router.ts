@@ -44,6 +44,11 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
     res.json(workshops.viewFor(claims));
   });
 
+  router.patch('/workshops/:id', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.json(await workshops.update(claims, requireBody(req)));
+  });
+
   router.post('/workshops/:id/facilitator-session', guessing, (req: Request<{ id: string }>, res) => {
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });

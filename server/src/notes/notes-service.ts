@@ -1,10 +1,15 @@
 import { Packer } from 'docx';
 import {
+  DEFAULT_ATTRIBUTION,
   buildNotes,
   newId,
   notesFileNameFor,
   parseNotesJson,
   addTheme,
+  attributedPerson,
+  attributionAt,
+  attributionLabel,
+  stricterAttribution,
   putCard,
   readCards,
   readThemes,
@@ -15,6 +20,8 @@ import {
   voteKey,
   NotesJsonError,
   type CreateWorkshopResponse,
+  type NotesCardInput,
+  type NotesParticipant,
   type NotesScope,
   type WorkshopNotesInput
 } from '@goldthread/shared';
@@ -22,8 +29,8 @@ import { buildDocx } from '@goldthread/shared/notes-docx';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
-import type { WorkshopService } from '../workshops/workshop-service.js';
-import type { WorkshopStore } from '../store/types.js';
+import { attributionHistoryOf, type WorkshopService } from '../workshops/workshop-service.js';
+import type { StoredParticipant, StoredWorkshop, WorkshopStore } from '../store/types.js';
 
 /** The formats notes come in, with their media types. */
 export const NOTES_FORMATS = {
@@ -82,6 +89,7 @@ export class NotesService {
       rooms.push({
         id: room.id,
         name: room.name,
+        ...(room.details && { details: room.details }),
         themes: themes.map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds })),
         // A board that was voted on gives each of its cards a count (0 included); others have none.
         cards: cards.map((card) => {
@@ -90,17 +98,13 @@ export class NotesService {
         })
       });
     }
-    const participants = (await this.#store.participants(workshopId)).map(({ id, name, roomId, organisation, sector }) => ({
-      id,
-      name,
-      roomId,
-      ...(organisation !== undefined && { organisation }),
-      ...(sector !== undefined && { sector })
-    }));
+    const { participants, credit } = attribution(workshop, await this.#store.participants(workshopId));
+    const view = this.#workshops.viewFor({ role: 'participant', workshopId });
+    const { date, ...details } = view.details;
     return {
-      workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
+      workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, date, ...details, attribution: view.attribution },
       boards: workshop.boards,
-      rooms,
+      rooms: rooms.map((room) => ({ ...room, cards: room.cards.map(credit) })),
       participants
     };
   }
@@ -145,9 +149,11 @@ export class NotesService {
       throw new AppError('validation_failed', `Import one workshop at a time; this file holds ${parsed.workshops.length}.`);
     }
     const source = parsed.workshops[0]!;
+    const { id: _id, title, createdAt: _createdAt, facilitatorName: _name, ...details } = source.workshop;
     const created = await this.#workshops.create({
-      title: source.workshop.title,
-      rooms: source.rooms.map((room) => room.name),
+      title,
+      ...details,
+      rooms: source.rooms.map((room) => ({ name: room.name, ...room.details })),
       boards: source.boards.map(({ kind, title, prompt }) => ({ kind, title, prompt }))
     });
     const roomIds = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
@@ -181,4 +187,45 @@ export class NotesService {
     }
     return created;
   }
+}
+
+/**
+ * The one place the attribution level reaches the notes: everything kept (every notes format,
+ * CSV and JSON) is made from what this returns. Each person and card is shown as the level
+ * allows: the level when they joined or wrote, or the current one where that is stricter.
+ * Under `anonymous` cards are not linked to anyone at all.
+ */
+export function attribution(workshop: StoredWorkshop, people: StoredParticipant[]) {
+  const current = workshop.attribution ?? DEFAULT_ATTRIBUTION;
+  const history = attributionHistoryOf(workshop);
+  const byId = new Map(people.map((person) => [person.id, person]));
+  const participants: NotesParticipant[] = people.map((person) => {
+    const shown = attributedPerson(person, attributionAt(history, current, person.joinedAt));
+    return {
+      id: person.id,
+      name: shown.name,
+      roomId: person.roomId,
+      ...(shown.organisation !== undefined && { organisation: shown.organisation }),
+      ...(shown.sector !== undefined && { sector: shown.sector })
+    };
+  });
+  const credit = (card: NotesCardInput): NotesCardInput => {
+    const author = byId.get(card.authorId);
+    const level = author
+      ? stricterAttribution(attributionAt(history, current, author.joinedAt), attributionAt(history, current, card.createdAt))
+      : attributionAt(history, current, card.createdAt);
+    // A card posted anonymously stays so. Under `named` a card shows the name it was written
+    // under; otherwise a participant is credited by organisation (or not at all), and a card
+    // without a known participant keeps only the facilitator's role.
+    const postedAnonymously = !card.authorName.trim() || card.authorName.trim() === 'Anonymous';
+    const authorName = postedAnonymously
+      ? ''
+      : level === 'named'
+        ? card.authorName
+        : author
+          ? attributionLabel(author, level)
+          : card.authorId === 'facilitator' ? card.authorName : '';
+    return { ...card, authorName: authorName || 'Anonymous', authorId: level === 'anonymous' ? '' : card.authorId };
+  };
+  return { participants, credit };
 }

@@ -104,6 +104,14 @@ export class LowdbWorkshopStore implements WorkshopStore {
     this.#index(workshop);
   }
 
+  async updateWorkshop(workshop: StoredWorkshop) {
+    const copy = structuredClone(workshop);
+    await this.#update(copy.id, (data) => {
+      data.workshop = copy;
+    });
+    this.#workshops.set(copy.id, structuredClone(copy));
+  }
+
   get(workshopId: string) {
     return this.#workshops.get(workshopId);
   }

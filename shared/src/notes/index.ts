@@ -15,3 +15,4 @@ export {
 } from './notes-json.js';
 // buildDocx lives at '@goldthread/shared/notes-docx', so the docx library stays out of the web bundle.
 export { notesFileName, notesFileNameFor } from './file-names.js';
+export { isIsoDate, londonIsoDate, longDate, workshopIsoDate, addDays } from './notes-dates.js';

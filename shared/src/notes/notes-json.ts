@@ -12,6 +12,8 @@ import type {
   WorkshopNotesInput
 } from './model.js';
 import { isIsoDate } from './notes-dates.js';
+import { isWebUrl } from '../protocol/http.js';
+import { ATTRIBUTION_LEVELS } from '../model/workshop.js';
 
 /**
  * The JSON export, format "goldthread-notes" version 1. It holds the input the notes were
@@ -20,9 +22,10 @@ import { isIsoDate } from './notes-dates.js';
  *
  * - `scope`: `{ kind: "room", roomId }`, `{ kind: "workshop" }` or `{ kind: "series", title? }`.
  * - `workshops[]`, each:
- *   - `workshop`: `{ id, title, createdAt (epoch ms), facilitatorName?, date? (YYYY-MM-DD) }`
+ *   - `workshop`: `{ id, title, createdAt (epoch ms), facilitatorName?, date? (YYYY-MM-DD), startTime? (HH:MM),
+ *     endTime?, venue?, facilitators?[], purpose?, partners?[], links?[] ({ title, url }), attribution? }`
  *   - `boards[]`: `{ id, kind, title, prompt }`
- *   - `rooms[]`: `{ id, name, cards[], themes?[], actions?[] }`
+ *   - `rooms[]`: `{ id, name, details? ({ date?, venue?, host? }), cards[], themes?[], actions?[] }`
  *     - `cards[]`: `{ id, boardId, text, authorId, authorName, color, createdAt, themeId?, votes? }`
  *     - `themes[]`: `{ id, boardId, name, cardIds[], votes? }`
  *     - `actions[]`: `{ text, owner?, boardId?, cardId? }`
@@ -77,9 +80,12 @@ const actionSchema = z.object({
   boardId: id.optional(),
   cardId: id.optional()
 });
+const isoDate = z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' });
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time written HH:MM' });
 const roomSchema = z.object({
   id,
   name: z.string().max(LIMITS.roomName),
+  details: z.object({ date: isoDate.optional(), venue: opt(LIMITS.venue), host: opt(LIMITS.personName) }).optional(),
   cards: z.array(cardSchema),
   themes: z.array(themeSchema).optional(),
   actions: z.array(actionSchema).optional()
@@ -91,7 +97,23 @@ const workshopSchema = z
       title: z.string().max(LIMITS.workshopTitle),
       createdAt: time,
       facilitatorName: opt(LIMITS.participantName),
-      date: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional()
+      date: isoDate.optional(),
+      startTime: clockTime.optional(),
+      endTime: clockTime.optional(),
+      venue: opt(LIMITS.venue),
+      facilitators: z.array(z.string().max(LIMITS.personName)).max(LIMITS.facilitatorsPerWorkshop).optional(),
+      purpose: opt(LIMITS.purpose),
+      partners: z.array(z.string().max(LIMITS.personName)).max(LIMITS.partnersPerWorkshop).optional(),
+      links: z
+        .array(
+          z.object({
+            title: z.string().max(LIMITS.linkTitle),
+            url: z.string().max(LIMITS.linkUrl).refine(isWebUrl, { error: 'must be an http or https address' })
+          })
+        )
+        .max(LIMITS.linksPerWorkshop)
+        .optional(),
+      attribution: z.enum(ATTRIBUTION_LEVELS).optional()
     }),
     boards: z
       .array(
@@ -244,6 +266,10 @@ function action(a: NotesActionInput): NotesActionInput {
 
 function room(r: RoomNotesInput): RoomNotesInput {
   const out: RoomNotesInput = { id: r.id, name: r.name, cards: r.cards.map(card) };
+  if (r.details) {
+    const { date, venue, host } = r.details;
+    out.details = { ...(date !== undefined && { date }), ...(venue !== undefined && { venue }), ...(host !== undefined && { host }) };
+  }
   if (r.themes) out.themes = r.themes.map(theme);
   if (r.actions) out.actions = r.actions.map(action);
   return out;
@@ -265,6 +291,14 @@ function workshop(w: WorkshopNotesInput): WorkshopNotesInput {
   };
   if (meta.facilitatorName !== undefined) out.workshop.facilitatorName = meta.facilitatorName;
   if (meta.date !== undefined) out.workshop.date = meta.date;
+  if (meta.startTime !== undefined) out.workshop.startTime = meta.startTime;
+  if (meta.endTime !== undefined) out.workshop.endTime = meta.endTime;
+  if (meta.venue !== undefined) out.workshop.venue = meta.venue;
+  if (meta.facilitators !== undefined) out.workshop.facilitators = [...meta.facilitators];
+  if (meta.purpose !== undefined) out.workshop.purpose = meta.purpose;
+  if (meta.partners !== undefined) out.workshop.partners = [...meta.partners];
+  if (meta.links !== undefined) out.workshop.links = meta.links.map((link) => ({ title: link.title, url: link.url }));
+  if (meta.attribution !== undefined) out.workshop.attribution = meta.attribution;
   if (w.participants) out.participants = w.participants.map(participant);
   return out;
 }

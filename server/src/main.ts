@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { createServer, loadConfig } from './app.js';
 import { createLogger } from './logger.js';
+import { guardProcess } from './process-guards.js';
 
 // The only side-effecting entry: read config, listen, and shut down cleanly on signals.
 const config = loadConfig();
@@ -21,7 +22,7 @@ if (config.host === '0.0.0.0' || config.host === '::') {
 process.stdout.write(`Data is kept in ${config.dataDir}\n`);
 
 let stopping = false;
-const stop = (signal: string) => {
+const stop = (signal: string, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: saving every room and closing connections`);
@@ -33,7 +34,7 @@ const stop = (signal: string) => {
   server.close().then(
     () => {
       logger.info('saved and stopped');
-      process.exit(0);
+      process.exit(exitCode);
     },
     (error: unknown) => {
       logger.error('shutdown failed', error);
@@ -43,3 +44,4 @@ const stop = (signal: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+guardProcess(logger, (reason) => stop(reason, 1));

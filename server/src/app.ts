@@ -157,7 +157,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const version = deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0';
   app.use(
     '/api',
-    limitsRouter({ limits, workshops }),
+    limitsRouter({ limits, workshops, logger, trustsProxy: config.trustProxy !== false }),
     // Notes first: its import route reads the raw body itself, with a larger limit.
     notesRouter({ notes, workshops, controls, requireAdmin }),
     apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt: Date.now() }),

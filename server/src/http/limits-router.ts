@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { LIMITS } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import type { AccessLimits } from '../limits/access-limits.js';
+import type { Logger } from '../logger.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import { bearer } from './bearer.js';
 
@@ -11,6 +12,9 @@ const MAX_SERIES = 20;
 export interface LimitsRouterDeps {
   limits: AccessLimits;
   workshops: WorkshopService;
+  logger: Logger;
+  /** Whether `trust proxy` is configured (the client's address then comes from X-Forwarded-For). */
+  trustsProxy: boolean;
 }
 
 /**
@@ -22,8 +26,9 @@ export interface LimitsRouterDeps {
  * limited address still joins with a right code only for a workshop it is known to use (see
  * `KnownAddresses`); otherwise its 429 would tell a guesser which codes are wrong.
  */
-export function limitsRouter({ limits, workshops }: LimitsRouterDeps): express.Router {
+export function limitsRouter({ limits, workshops, logger, trustsProxy }: LimitsRouterDeps): express.Router {
   const router = express.Router();
+  if (!trustsProxy) router.use(warnOnceAboutProxy(logger));
   const creation = limitCreation(limits);
   router.post('/workshops', creation);
   router.post('/import', creation);
@@ -142,6 +147,20 @@ function guardCredentials(
   failuresByAddress.spend(address, wrong);
   for (const id of workshopIds) failuresByWorkshop.spend(id, wrong);
   next();
+}
+
+/** Behind a proxy nobody told us about, every client is the proxy: say so once, in the log. */
+function warnOnceAboutProxy(logger: Logger): RequestHandler {
+  let warned = false;
+  return (req, _res, next) => {
+    if (!warned && req.headers['x-forwarded-for'] !== undefined) {
+      warned = true;
+      logger.warn(
+        'requests arrive through a proxy (X-Forwarded-For), but GOLDTHREAD_TRUST_PROXY is not set: every client counts as the proxy\'s address in the rate limits'
+      );
+    }
+    next();
+  };
 }
 
 function refuse(res: Response, next: (error?: unknown) => void, retryAfterSeconds: number, message: string) {

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
   SOCKET_PATH,
+  commandSchemas,
   errorBody,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -86,7 +87,7 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
 
 /**
  * Refuses a connection's commands beyond its rate with `rate_limited`, before any handler runs;
- * a command sent without an acknowledgement is dropped.
+ * a command sent without an acknowledgement, and any other event, is dropped.
  */
 function limitCommandRate(socket: ControlSocket, rate: { burst: number; perSecond: number }) {
   const commands = new TokenBucket(rate.burst, rate.perSecond);
@@ -95,8 +96,9 @@ function limitCommandRate(socket: ControlSocket, rate: { burst: number; perSecon
       next();
       return;
     }
+    // Only a command is answered; an event nothing listens for gets no reply, limited or not.
     const ack: unknown = packet[packet.length - 1];
-    if (typeof ack === 'function') {
+    if (typeof ack === 'function' && Object.hasOwn(commandSchemas, packet[0])) {
       const wait = commands.retryAfterSeconds();
       ack(errorBody('rate_limited', `Too many commands from this screen; wait ${wait} second${wait === 1 ? '' : 's'} and try again.`));
     }

@@ -26,6 +26,9 @@ import { SnapshotService } from './workshops/snapshot-service.js';
 import { NotesService } from './notes/notes-service.js';
 import { notesRouter } from './http/notes-router.js';
 import { adminCheck } from './http/admin.js';
+import { limitsRouter } from './http/limits-router.js';
+import { AccessLimits } from './limits/access-limits.js';
+import { clientAddress, type TrustFunction } from './limits/client-address.js';
 import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
 import { Throttle } from './concurrency/throttle.js';
 
@@ -95,7 +98,10 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   // Pages get their Content-Security-Policy from SvelteKit (it knows its script nonces); the API gets a closed one.
   app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: false }));
   app.use('/api', helmet.contentSecurityPolicy({ useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
-  app.set('trust proxy', false);
+  // Limits count the client's address: the connection's own, or through the proxies configured.
+  app.set('trust proxy', config.trustProxy);
+  const trust = app.get('trust proxy fn') as TrustFunction;
+  const limits = new AccessLimits(config.rates);
   const httpServer = createHttpServer(app);
 
   // Rooms, control state and the Socket.IO server refer to one another; these late-bound getters tie them.
@@ -139,7 +145,16 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     }
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
-  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards: signals.privateCards, logger });
+  io = createControlServer(httpServer, {
+    workshops,
+    rooms,
+    controls,
+    snapshots,
+    privateCards: signals.privateCards,
+    logger,
+    commandRate: { burst: config.rates.commandsBurst, perSecond: config.rates.commandsPerSecond },
+    onIdentified: (req, workshopId) => limits.known.see(clientAddress(req, trust), workshopId)
+  });
   const yjs = new YjsEndpoint({ rooms, workshops, logger, heartbeatMs: config.yjsHeartbeatMs });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
@@ -151,6 +166,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const version = deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0';
   app.use(
     '/api',
+    limitsRouter({ limits, workshops, logger, trustsProxy: config.trustProxy !== false }),
     // Notes first: its import route reads the raw body itself, with a larger limit.
     notesRouter({ notes, workshops, controls, requireAdmin }),
     apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt: Date.now() }),

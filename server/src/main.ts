@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { createServer, loadConfig } from './app.js';
 import { createLogger } from './logger.js';
 import { DataDirLockedError, lockDataDir } from './store/data-dir-lock.js';
+import { guardProcess } from './process-guards.js';
 
 // The only side-effecting entry: read config, listen, and shut down cleanly on signals.
 const config = loadConfig();
@@ -23,7 +24,7 @@ if (config.host === '0.0.0.0' || config.host === '::') {
 process.stdout.write(`Data is kept in ${config.dataDir}\n`);
 
 let stopping = false;
-const stop = (signal: string) => {
+const stop = (signal: string, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: saving every room and closing connections`);
@@ -36,7 +37,7 @@ const stop = (signal: string) => {
     () => {
       lock.release();
       logger.info('saved and stopped');
-      process.exit(0);
+      process.exit(exitCode);
     },
     (error: unknown) => {
       logger.error('shutdown failed', error);
@@ -57,3 +58,4 @@ function lockOrExit(dataDir: string) {
     process.exit(1);
   }
 }
+guardProcess(logger, (reason) => stop(reason, 1));

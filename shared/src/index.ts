@@ -3,6 +3,7 @@ export * from './protocol/limits.js';
 export * from './protocol/version.js';
 export * from './protocol/docs.js';
 export * from './protocol/http.js';
+export * from './protocol/text.js';
 export * from './protocol/events.js';
 export * from './protocol/control.js';
 export * from './protocol/presence.js';

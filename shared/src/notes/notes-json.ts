@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
+import { carriedText } from '../protocol/text.js';
 import type { NotesDocument } from './document.js';
 import type {
   NotesActionInput,
@@ -54,14 +55,14 @@ export class NotesJsonError extends Error {
 const id = z.string().min(1, { error: 'must not be empty' }).max(64);
 const count = z.number().int().min(0);
 const time = z.number().min(0);
-const opt = (max: number) => z.string().max(max).optional();
+const opt = (max: number) => carriedText(max).optional();
 
 const cardSchema = z.object({
   id,
   boardId: id,
-  text: z.string().max(LIMITS.cardText),
+  text: carriedText(LIMITS.cardText, 'multi-line'),
   authorId: z.string().max(64),
-  authorName: z.string().max(LIMITS.participantName),
+  authorName: carriedText(LIMITS.participantName),
   color: z.enum(CARD_COLORS.map((c) => c.id) as [CardColor, ...CardColor[]]),
   createdAt: time,
   themeId: id.optional(),
@@ -70,12 +71,12 @@ const cardSchema = z.object({
 const themeSchema = z.object({
   id,
   boardId: id,
-  name: z.string().max(LIMITS.boardTitle),
+  name: carriedText(LIMITS.boardTitle),
   cardIds: z.array(id),
   votes: count.optional()
 });
 const actionSchema = z.object({
-  text: z.string().max(LIMITS.cardText),
+  text: carriedText(LIMITS.cardText, 'multi-line'),
   owner: opt(200),
   boardId: id.optional(),
   cardId: id.optional()
@@ -84,7 +85,7 @@ const isoDate = z.string().refine(isIsoDate, { error: 'must be a date written YY
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time written HH:MM' });
 const roomSchema = z.object({
   id,
-  name: z.string().max(LIMITS.roomName),
+  name: carriedText(LIMITS.roomName),
   details: z.object({ date: isoDate.optional(), venue: opt(LIMITS.venue), host: opt(LIMITS.personName) }).optional(),
   cards: z.array(cardSchema),
   themes: z.array(themeSchema).optional(),
@@ -94,7 +95,7 @@ const workshopSchema = z
   .object({
     workshop: z.object({
       id,
-      title: z.string().max(LIMITS.workshopTitle),
+      title: carriedText(LIMITS.workshopTitle),
       createdAt: time,
       facilitatorName: opt(LIMITS.participantName),
       date: isoDate.optional(),
@@ -120,8 +121,8 @@ const workshopSchema = z
         z.object({
           id,
           kind: z.string().max(LIMITS.boardKind),
-          title: z.string().max(LIMITS.boardTitle),
-          prompt: z.string().max(LIMITS.boardPrompt)
+          title: carriedText(LIMITS.boardTitle),
+          prompt: carriedText(LIMITS.boardPrompt, 'multi-line')
         })
       )
       .max(LIMITS.boardsPerWorkshop),
@@ -130,7 +131,7 @@ const workshopSchema = z
       .array(
         z.object({
           id,
-          name: z.string().max(LIMITS.participantName),
+          name: carriedText(LIMITS.participantName),
           roomId: id,
           organisation: opt(200),
           sector: opt(100)

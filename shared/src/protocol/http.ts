@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { typedText } from './text.js';
 import { CARD_COLORS, SECTORS, isCardColor } from '../model/defaults.js';
 import {
   ATTRIBUTION_LEVELS,
@@ -12,12 +13,10 @@ import {
 import type { CardView } from '../model/cards.js';
 import { isIsoDate } from '../notes/notes-dates.js';
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} must be text` })
-    .trim()
-    .min(1, { error: `${label} must not be empty` })
-    .max(max, { error: `${label} must be at most ${max} characters` });
+/** Titles and names: one line, NFC, no control or direction-override characters (see text.ts). */
+const text = (label: string, max: number) => typedText(label, max);
+/** Card text and prompts: the same rule, but line breaks stay. */
+const longText = (label: string, max: number) => typedText(label, max, { kind: 'multi-line' });
 
 /** Blank text counts as "not given" (null), so a form can send its empty fields as they are. */
 const blankable = (label: string, max: number) =>
@@ -114,11 +113,7 @@ export const createWorkshopRequest = z.object({
           .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'board kind must be a short name such as "priorities"' })
           .max(LIMITS.boardKind, { error: `board kind must be at most ${LIMITS.boardKind} characters` }),
         title: text('board title', LIMITS.boardTitle),
-        prompt: z
-          .string({ error: 'board prompt must be text' })
-          .trim()
-          .max(LIMITS.boardPrompt, { error: `board prompt must be at most ${LIMITS.boardPrompt} characters` })
-          .default('')
+        prompt: typedText('board prompt', LIMITS.boardPrompt, { kind: 'multi-line', optional: true }).default('')
       })
     )
     .min(1, { error: 'a workshop needs at least one board' })
@@ -160,10 +155,7 @@ export interface CreateWorkshopResponse {
 
 /** Optional details about a person, for comparing results by sector without names. */
 const aboutSomeone = {
-  organisation: z
-    .string({ error: 'organisation must be text' })
-    .trim()
-    .max(LIMITS.organisation, { error: `organisation must be at most ${LIMITS.organisation} characters` })
+  organisation: typedText('organisation', LIMITS.organisation, { optional: true })
     .optional()
     .transform((value) => (value ? value : undefined)),
   sector: z.enum(SECTORS, { error: `sector must be one of: ${SECTORS.join(', ')}` }).optional()
@@ -260,7 +252,7 @@ export function normaliseJoinCode(code: string): string {
 /** Body of `POST /api/workshops/:id/rooms/:roomId/cards`. */
 export const addCardRequest = z.object({
   boardId: z.string({ error: 'boardId must be text' }).min(1, { error: 'boardId is required' }).max(64),
-  text: text('card text', LIMITS.cardText),
+  text: longText('card text', LIMITS.cardText),
   color: z
     .string()
     .refine(isCardColor, { error: `color must be one of ${CARD_COLORS.map((c) => c.id).join(', ')}` })
@@ -270,7 +262,7 @@ export type AddCardRequest = z.input<typeof addCardRequest>;
 
 /** Body of `POST /api/workshops/:id/snapshots` (facilitator). */
 export const snapshotRequest = z.object({
-  label: z.string({ error: 'label must be text' }).trim().max(120, { error: 'label must be at most 120 characters' }).optional()
+  label: typedText('label', 120, { optional: true }).optional()
 });
 
 /** Why a snapshot was taken. */

@@ -47,7 +47,7 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
     res.json(await workshops.update(claims, requireBody(req)));
   });
 
-    router.post('/workshops/:id/facilitator-session', (req: Request<{ id: string }>, res) => {
+  router.post('/workshops/:id/facilitator-session', (req: Request<{ id: string }>, res) => {
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });
 

@@ -3,6 +3,7 @@ import type { CreateWorkshopResponse, JoinResponse, Outcome, OutcomeList } from 
 import { api, createWorkshop, facilitatorToken, joinRoom, newServer, type TestServer } from './support/server.js';
 import { connected, controlClient, nextEvent, type ControlClient } from './support/control-client.js';
 import { addCardOverHttp, command, controlView, dataOf, expectRefused, projectorToken, record } from './support/control-commands.js';
+import { NOTES_FORMAT_NAMES, csvRecords, download, htmlDocument, readableText, type Download, type NotesFormatName } from './support/notes-files.js';
 
 let server: TestServer;
 let workshop: CreateWorkshopResponse;
@@ -182,5 +183,60 @@ describe('carrying open actions forward from an earlier workshop', () => {
   });
 });
 
-// Keeps the HTTP helper in use for the notes tests below.
+/** What a reader of each format sees of the decisions and actions: the rendered text, the CSV rows, the JSON record. */
+function outcomesText(format: NotesFormatName, file: Download): string {
+  if (format === 'csv') return csvRecords(file.text).map((row) => row.join(' ')).join(' ');
+  if (format === 'html') {
+    // Table cells are read one by one, as a screen reader does.
+    const rows = [...htmlDocument(file.text).querySelectorAll('h2, tr')];
+    return rows.map((row) => (row.tagName === 'TR' ? [...row.children].map((cell) => cell.textContent).join(' ') : row.textContent)).join(' ');
+  }
+  if (format === 'json') return JSON.stringify((file.json as { workshops: { actions?: unknown }[] }).workshops.map((w) => w.actions));
+  return readableText(format, file);
+}
+
+describe('decisions and actions in the notes', () => {
+  it('every format shows the decisions, and the actions with their owners, due dates and statuses', async () => {
+    const card = await addCardOverHttp(server.url, workshop.id, north(), ada.token, board(2), 'Buses stop at six');
+    await add(facilitator, { kind: 'decision', text: 'Evening transport is the top barrier' });
+    await add(facilitator, { kind: 'action', text: 'Ask the operator about late buses', owner: 'Transport team', dueDate: '2027-01-31', link: { roomId: north(), cardId: card.id } });
+    const expected: Record<NotesFormatName, string[]> = {
+      md: ['Decisions', 'Evening transport is the top barrier', 'Ask the operator about late buses Transport team 31 January 2027 Open North Buses stop at six'],
+      html: ['Decisions', 'Evening transport is the top barrier', 'Ask the operator about late buses Transport team 31 January 2027 Open North Buses stop at six'],
+      docx: ['Decisions', 'Evening transport is the top barrier', 'Ask the operator about late buses Transport team 31 January 2027 Open North Buses stop at six'],
+      csv: ['Whole workshop Evening transport is the top barrier decision', 'North Barriers Buses stop at six Ask the operator about late buses action Transport team 2027-01-31 Open'],
+      json: ['"kind":"decision","text":"Evening transport is the top barrier"', '"owner":"Transport team","dueDate":"2027-01-31","status":"open"', `"cardId":"${card.id}"`]
+    };
+    for (const format of NOTES_FORMAT_NAMES) {
+      const file = await download(server.url, `/api/workshops/${workshop.id}/notes.${format}`, workshop.facilitatorKey);
+      expect(file.status, format).toBe(200);
+      const text = outcomesText(format, file).replace(/\s+/g, ' ');
+      for (const part of expected[format]) expect(text, format).toContain(part);
+    }
+  });
+
+  it('an action carried forward and marked done in the next workshop shows as done in the series notes', async () => {
+    const bus = await add(facilitator, { kind: 'action', text: 'Count the evening bus users', owner: 'Transport team', dueDate: '2027-02-01' });
+    const next = await createWorkshop(server.url, { title: 'Outcomes, part two' });
+    const nextSession = await facilitatorToken(server.url, next);
+    const nextFacilitator = await open(server.url, nextSession);
+    const carried = dataOf<{ outcomes: Outcome[] }>(
+      await command(nextFacilitator, 'outcome:carry', { workshopId: workshop.id, facilitatorKey: workshop.facilitatorKey })
+    ).outcomes[0]!;
+    dataOf(await command(nextFacilitator, 'outcome:update', { id: carried.id, status: 'done' }));
+
+    const alone = await download(server.url, `/api/workshops/${next.id}/notes.md`, next.facilitatorKey);
+    expect(readableText('md', alone)).toContain('Count the evening bus users Transport team 1 February 2027 Done Whole workshop Carried forward from Outcomes');
+
+    const series = await download(server.url, `/api/notes.md?workshops=${workshop.id},${next.id}`, `${workshop.facilitatorKey},${next.facilitatorKey}`);
+    expect(series.status).toBe(200);
+    const text = readableText('md', series);
+    expect(text).toContain('Count the evening bus users Transport team 1 February 2027 Done (reviewed in Outcomes, part two) Outcomes');
+    expect(text.split('Count the evening bus users')).toHaveLength(2);
+    // The earlier workshop's own record is unchanged: it was open when that workshop ended.
+    expect((await listOf(facilitator)).find((o) => o.id === bus.id)?.status).toBe('open');
+  });
+});
+
+// Keeps the HTTP helper in use.
 void api;

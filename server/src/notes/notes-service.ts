@@ -2,6 +2,7 @@ import { Packer } from 'docx';
 import {
   buildNotes,
   newId,
+  notesActionsOf,
   notesFileNameFor,
   parseNotesJson,
   addTheme,
@@ -97,11 +98,13 @@ export class NotesService {
       ...(organisation !== undefined && { organisation }),
       ...(sector !== undefined && { sector })
     }));
+    const actions = notesActionsOf(control.outcomes.list());
     return {
       workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
       boards: workshop.boards,
       rooms,
-      participants
+      participants,
+      ...(actions.length > 0 && { actions })
     };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
+import { ACTION_STATUSES, OUTCOME_KINDS } from '../protocol/outcomes.js';
 import type { NotesDocument } from './document.js';
 import type {
   NotesActionInput,
@@ -25,8 +26,11 @@ import { isIsoDate } from './notes-dates.js';
  *   - `rooms[]`: `{ id, name, cards[], themes?[], actions?[] }`
  *     - `cards[]`: `{ id, boardId, text, authorId, authorName, color, createdAt, themeId?, votes? }`
  *     - `themes[]`: `{ id, boardId, name, cardIds[], votes? }`
- *     - `actions[]`: `{ text, owner?, boardId?, cardId? }`
+ *     - `actions[]`: an action as below, without `roomId`
  *   - `participants?[]`: `{ id, name, roomId, organisation?, sector? }`
+ *   - `actions?[]`: the decisions and actions, `{ id?, kind? ("decision" | "action", default action), text, owner?,
+ *     dueDate? (YYYY-MM-DD), status? ("open" | "done" | "dropped"), roomId?, boardId?, cardId?, themeId?, subject?,
+ *     carriedFrom? { workshopId, workshopTitle, actionId } }`
  *
  * Optional fields are left out when not recorded. Unknown fields are ignored on import, so a
  * later version may add fields without a version bump; removing or changing one bumps it.
@@ -72,10 +76,18 @@ const themeSchema = z.object({
   votes: count.optional()
 });
 const actionSchema = z.object({
+  id: id.optional(),
+  kind: z.enum(OUTCOME_KINDS).optional(),
   text: z.string().max(LIMITS.cardText),
   owner: opt(200),
+  dueDate: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional(),
+  status: z.enum(ACTION_STATUSES).optional(),
+  roomId: id.optional(),
   boardId: id.optional(),
-  cardId: id.optional()
+  cardId: id.optional(),
+  themeId: id.optional(),
+  subject: opt(LIMITS.cardText),
+  carriedFrom: z.object({ workshopId: id, workshopTitle: z.string().max(LIMITS.workshopTitle), actionId: id }).optional()
 });
 const roomSchema = z.object({
   id,
@@ -114,7 +126,8 @@ const workshopSchema = z
           sector: opt(100)
         })
       )
-      .optional()
+      .optional(),
+    actions: z.array(actionSchema).optional()
   })
   .superRefine((w, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -235,10 +248,11 @@ function theme(t: NotesThemeInput): NotesThemeInput {
 }
 
 function action(a: NotesActionInput): NotesActionInput {
-  const out: NotesActionInput = { text: a.text };
-  if (a.owner !== undefined) out.owner = a.owner;
-  if (a.boardId !== undefined) out.boardId = a.boardId;
-  if (a.cardId !== undefined) out.cardId = a.cardId;
+  const out: NotesActionInput = { ...(a.id !== undefined && { id: a.id }), ...(a.kind !== undefined && { kind: a.kind }), text: a.text };
+  for (const key of ['owner', 'dueDate', 'status', 'roomId', 'boardId', 'cardId', 'themeId', 'subject'] as const) {
+    if (a[key] !== undefined) Object.assign(out, { [key]: a[key] });
+  }
+  if (a.carriedFrom) out.carriedFrom = { ...a.carriedFrom };
   return out;
 }
 
@@ -266,6 +280,7 @@ function workshop(w: WorkshopNotesInput): WorkshopNotesInput {
   if (meta.facilitatorName !== undefined) out.workshop.facilitatorName = meta.facilitatorName;
   if (meta.date !== undefined) out.workshop.date = meta.date;
   if (w.participants) out.participants = w.participants.map(participant);
+  if (w.actions) out.actions = w.actions.map(action);
   return out;
 }
 

@@ -10,13 +10,14 @@ import type { StoredWorkshop } from '../store/types.js';
  */
 export async function resolveOutcomeLink(rooms: RoomRegistry, workshop: StoredWorkshop, link: Omit<OutcomeLink, 'label'>): Promise<OutcomeLink> {
   const { roomId, cardId, themeId } = link;
-  if (roomId !== PLENARY_ROOM_ID && !workshop.rooms.some((room) => room.id === roomId)) {
+  if (roomId !== undefined && roomId !== PLENARY_ROOM_ID && !workshop.rooms.some((room) => room.id === roomId)) {
     throw new AppError('not_found', 'That room is not part of this workshop.');
   }
   if (link.boardId !== undefined && !workshop.boards.some((board) => board.id === link.boardId)) {
     throw new AppError('not_found', 'That board is not part of this workshop.');
   }
-  if (cardId === undefined && themeId === undefined) return { ...link };
+  // The schema lets a card or theme through only with its room.
+  if (roomId === undefined || (cardId === undefined && themeId === undefined)) return { ...link };
   const found = await rooms.change(workshop.id, roomId, (room) => {
     if (cardId !== undefined) {
       const card = readCard(cardId, cardsMap(room.doc).get(cardId));

@@ -10,7 +10,7 @@ export function notesActionsOf(outcomes: Outcome[]): NotesActionInput[] {
     if (outcome.status) entry.status = outcome.status;
     const link = outcome.link;
     if (link) {
-      entry.roomId = link.roomId;
+      if (link.roomId) entry.roomId = link.roomId;
       if (link.boardId) entry.boardId = link.boardId;
       if (link.cardId) entry.cardId = link.cardId;
       if (link.themeId) entry.themeId = link.themeId;

@@ -20,9 +20,9 @@ export const OUTCOME_LIMITS = {
   perWorkshop: 500
 } as const;
 
-/** What a decision or action is about; the server checks each part and adds a label. */
+/** What a decision or action is about: a room, a board (in every room, or one), a theme or card of a room. The server checks each part and adds a label. */
 export interface OutcomeLink {
-  roomId: string;
+  roomId?: string;
   boardId?: string;
   cardId?: string;
   themeId?: string;
@@ -71,9 +71,13 @@ const owner = z.string().trim().max(OUTCOME_LIMITS.owner, { error: `must be at m
 const dueDate = z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' });
 const status = z.enum(ACTION_STATUSES, { error: `must be one of ${ACTION_STATUSES.join(', ')}` });
 const link = z
-  .object({ roomId: id, boardId: id.optional(), cardId: id.optional(), themeId: id.optional() })
+  .object({ roomId: id.optional(), boardId: id.optional(), cardId: id.optional(), themeId: id.optional() })
   .strict()
-  .refine((value) => !(value.cardId && value.themeId), { error: 'link to a card or a theme, not both' });
+  .refine((value) => !(value.cardId && value.themeId), { error: 'link to a card or a theme, not both' })
+  .refine((value) => value.roomId !== undefined || (value.cardId === undefined && value.themeId === undefined), {
+    error: 'a card or theme link needs the roomId of its room'
+  })
+  .refine((value) => value.roomId !== undefined || value.boardId !== undefined, { error: 'link to a room or a board' });
 
 /** Payload schemas of the decision and action commands (facilitator only). */
 export const outcomeCommandSchemas = {

@@ -134,6 +134,11 @@ describe('decisions and actions', () => {
     expectRefused(await command(facilitator, 'outcome:add', { kind: 'action', text: 'x', link: { roomId: north(), boardId: board(0), cardId: card.id } }), 'not_found');
     const onBoard = await add(facilitator, { kind: 'decision', text: 'Barriers come first next time', link: { roomId: north(), boardId: board(2) } });
     expect(onBoard.link).toEqual({ roomId: north(), boardId: board(2) });
+    const everywhere = await add(facilitator, { kind: 'action', text: 'Summarise the Barriers board for partners', link: { boardId: board(2) } });
+    expect(everywhere.link).toEqual({ boardId: board(2) });
+    const plenary = await add(facilitator, { kind: 'decision', text: 'Agreed by all rooms', link: { roomId: 'plenary', boardId: board(0) } });
+    expect(plenary.link).toEqual({ roomId: 'plenary', boardId: board(0) });
+    expectRefused(await command(facilitator, 'outcome:add', { kind: 'action', text: 'x', link: { cardId: card.id } }), 'validation_failed');
   });
 
   it('they survive a restart of the server', async () => {

@@ -81,3 +81,34 @@ test('the facilitator adds an action from a card by keyboard alone; the particip
   });
   expectNoPageErrors(people);
 });
+
+test('a later workshop brings in the earlier one’s open actions for review, chosen from the workshops this browser runs', async ({ browser, people }) => {
+  const first = await createWorkshopByApi(server.url, 'Partnership workshop 1');
+  const second = await createWorkshopByApi(server.url, 'Partnership workshop 2');
+  const facilitator = await openFacilitator(browser, server.url, first);
+  people.push(facilitator);
+  const f = facilitator.page;
+  await f.getByRole('button', { name: 'Add action', exact: true }).click();
+  const dialog = f.getByRole('dialog', { name: 'Add action' });
+  await dialog.getByLabel('What will be done').fill('Map the evening bus routes');
+  await dialog.getByLabel('Owner').fill('Transport team');
+  await dialog.getByRole('button', { name: 'Add action' }).click();
+  await expect(f.getByRole('list', { name: 'Recorded decisions and actions' })).toContainText('Map the evening bus routes');
+
+  await facilitator.context.addInitScript(
+    ([id, key]) => window.localStorage.setItem(`goldthread:facilitator:${id}`, key),
+    [second.id, second.facilitatorKey] as const
+  );
+  await f.goto(`/facilitate/${second.id}`);
+  await f.getByRole('button', { name: 'Choose an earlier workshop' }).click();
+  await f.getByLabel('Earlier workshop', { exact: true }).selectOption({ label: 'Partnership workshop 1' });
+  await f.getByRole('button', { name: 'Bring in open actions' }).click();
+  await expect(f.getByRole('status').filter({ hasText: '1 open action brought in for review.' }).first()).toBeVisible();
+  const recorded = f.getByRole('list', { name: 'Recorded decisions and actions' });
+  await expect(recorded).toContainText('Map the evening bus routes');
+  await expect(recorded).toContainText('Carried forward from Partnership workshop 1');
+  await f.getByLabel('Status of: Map the evening bus routes').selectOption('done');
+  await expect(recorded).toContainText('Owner: Transport team · Done');
+  await expectNoAxeViolations(f, 'the facilitator page with a carried-forward action');
+  expectNoPageErrors(people);
+});

@@ -6,6 +6,7 @@ export * from './protocol/http.js';
 export * from './protocol/text.js';
 export * from './protocol/events.js';
 export * from './protocol/control.js';
+export * from './protocol/outcomes.js';
 export * from './protocol/presence.js';
 export * from './model/workshop.js';
 export * from './model/attribution.js';

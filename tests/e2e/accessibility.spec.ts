@@ -167,6 +167,11 @@ test('the facilitator page has no WCAG 2.2 AA violations, before and during a se
   await addCard(sam.page, 'Priorities', 'A card for the facilitator to see');
   await expect(f.getByRole('list', { name: 'North — Priorities', exact: true }).getByRole('listitem')).toHaveCount(1);
   await expectNoAxeViolations(f, 'the facilitator page during a brainstorm');
+  await f.getByRole('button', { name: 'Add action: A card for the facilitator to see' }).click();
+  await f.getByRole('dialog', { name: 'Add action' }).getByLabel('What will be done').fill('Follow this up');
+  await f.getByRole('dialog', { name: 'Add action' }).getByRole('button', { name: 'Add action' }).click();
+  await expect(f.getByRole('list', { name: 'Recorded decisions and actions' })).toContainText('Follow this up');
+  await expectNoAxeViolations(f, 'the facilitator page with an action recorded');
   expectNoPageErrors(people);
 });
 

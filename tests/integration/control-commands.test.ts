@@ -155,7 +155,11 @@ function validPayload(name: CommandName): unknown {
     'notes:share': { shared: true },
     'plenary:combine': { boardId: board() },
     'themes:compare': { boardId: board() },
-    'participant:done': { boardId: board(), done: true }
+    'participant:done': { boardId: board(), done: true },
+    'outcome:add': { kind: 'action', text: 'Write to the council', owner: 'Ada' },
+    'outcome:update': { id: 'outcome-1', status: 'done' },
+    'outcome:remove': { id: 'outcome-1' },
+    'outcome:carry': { workshopId: 'earlier-workshop', facilitatorKey: 'key' }
   };
   return payloads[name];
 }
@@ -534,7 +538,25 @@ describe('refused commands change nothing', () => {
 });
 
 describe('malformed payloads are answered validation_failed and change nothing', () => {
-  type Kind = 'id' | 'nullableId' | 'optionalId' | 'bool' | 'phase' | 'duration' | 'delta' | 'count' | 'nullableCount' | 'spotlight';
+  type Kind =
+    | 'id'
+    | 'nullableId'
+    | 'optionalId'
+    | 'bool'
+    | 'phase'
+    | 'duration'
+    | 'delta'
+    | 'count'
+    | 'nullableCount'
+    | 'spotlight'
+    | 'outcomeKind'
+    | 'text'
+    | 'optionalText'
+    | 'optionalOwner'
+    | 'optionalDueDate'
+    | 'optionalStatus'
+    | 'optionalLink'
+    | 'secret';
   const FIELDS: Record<CommandName, Record<string, Kind>> = {
     'session:get': {},
     'control:get': {},
@@ -556,7 +578,11 @@ describe('malformed payloads are answered validation_failed and change nothing',
     'notes:share': { shared: 'bool' },
     'plenary:combine': { boardId: 'id' },
     'themes:compare': { boardId: 'id' },
-    'participant:done': { boardId: 'id', done: 'bool' }
+    'participant:done': { boardId: 'id', done: 'bool' },
+    'outcome:add': { kind: 'outcomeKind', text: 'text', owner: 'optionalOwner', dueDate: 'optionalDueDate', status: 'optionalStatus', link: 'optionalLink' },
+    'outcome:update': { id: 'id', text: 'optionalText', owner: 'optionalOwner', dueDate: 'optionalDueDate', status: 'optionalStatus' },
+    'outcome:remove': { id: 'id' },
+    'outcome:carry': { workshopId: 'id', facilitatorKey: 'secret' }
   };
   const huge = [1e308, -1e308, 2 ** 53 + 2, Number.MAX_VALUE];
   const WRONG: Record<Kind, unknown[]> = {
@@ -579,7 +605,15 @@ describe('malformed payloads are answered validation_failed and change nothing',
       { kind: 'theme', roomId: 'r', cardId: 'c' },
       { kind: 'card', roomId: '', cardId: 'c' },
       { kind: 'card', roomId: 'r', cardId: 'x'.repeat(65) }
-    ]
+    ],
+    outcomeKind: ['promise', 'Action', '', 3, null],
+    text: ['', '   ', 'x'.repeat(1001), 42, null, ['text']],
+    optionalText: ['', '   ', 'x'.repeat(1001), 42, null],
+    optionalOwner: ['o'.repeat(121), 'o'.repeat(10_000), 42, {}],
+    optionalDueDate: ['31/01/2027', '2027-02-30', '2027-1-5', 'next week', '', 20270131],
+    optionalStatus: ['finished', 'Open', '', 1, null],
+    optionalLink: ['north', 42, { roomId: '' }, { cardId: 'c' }, { roomId: 'r', cardId: 'c', themeId: 't' }, { roomId: 'r', label: 'mine' }],
+    secret: ['', 42, null, 'k'.repeat(201)]
   };
 
   function malformed(name: CommandName): { what: string; payload: unknown }[] {
@@ -600,7 +634,7 @@ describe('malformed payloads are answered validation_failed and change nothing',
     if (Object.keys(fields).length > 0) cases.push({ what: 'null', payload: null }, { what: 'an empty object', payload: {} });
     for (const [field, kind] of Object.entries(fields)) {
       const { [field]: _dropped, ...rest } = valid;
-      if (kind !== 'optionalId') cases.push({ what: `no ${field}`, payload: rest });
+      if (!kind.startsWith('optional')) cases.push({ what: `no ${field}`, payload: rest });
       for (const wrong of WRONG[kind]) cases.push({ what: `${field}: ${JSON.stringify(wrong)?.slice(0, 40)}`, payload: { ...valid, [field]: wrong } });
     }
     return cases;

@@ -27,7 +27,7 @@ import {
 
 const TITLE = 'Riverside "Health & Housing" partnership — Café 🚌';
 const SLUG = 'goldthread-riverside-health-housing-partnership-cafe';
-const CSV_HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes'];
+const CSV_HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'];
 
 let server: TestServer;
 let riverside: NotesWorkshop;
@@ -88,7 +88,11 @@ describe('session notes of one workshop, in every format', () => {
       '',
       csvNeutralised(card.text),
       card.author,
-      card.votes === undefined ? '' : String(card.votes)
+      card.votes === undefined ? '' : String(card.votes),
+      'card',
+      '',
+      '',
+      ''
     ]);
     const sorted = (table: string[][]) => table.map((row) => JSON.stringify(row)).sort();
     expect(sorted(rows)).toEqual(sorted(expected));

@@ -102,7 +102,7 @@ describe('buildNotes for a whole workshop', () => {
       expect.objectContaining({ text: 'Draft a data-sharing agreement', owner: 'Priya Shah, NHS IG lead' })
     ]);
     expect(doc.boards[2].actions.map((a) => a.text)).toEqual(['=raise at partnership board']);
-    expect(doc.actions.map((a) => [a.text, a.owner, a.room.name])).toEqual([
+    expect(doc.actions.map((a) => [a.text, a.owner, a.room?.name])).toEqual([
       ['Draft a data-sharing agreement', 'Priya Shah, NHS IG lead', 'North'],
       ['Ask HR leads for turnover figures', 'Iris Chen', 'South'],
       ['=raise at partnership board', undefined, 'South']

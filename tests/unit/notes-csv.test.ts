@@ -3,9 +3,10 @@ import { parse } from 'csv-parse/sync';
 import { buildNotes, renderCsv } from '@goldthread/shared';
 import { TRICKY_TEXTS, allCardTexts, makeWorkshopFixture } from './support/notes-fixture.js';
 
-const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes'];
+const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'];
 const neutralised = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 const records = (csv: string) => parse(csv, { bom: true }) as string[][];
+const cardRows = (rows: string[][]) => rows.filter((row) => row[8] === 'card');
 
 describe('renderCsv', () => {
   const input = makeWorkshopFixture();
@@ -14,14 +15,14 @@ describe('renderCsv', () => {
   const rowFor = (text: string) => rows.find((row) => row[5] === neutralised(text));
 
   it('starts with a byte order mark and exactly the agreed header, and ends lines with CRLF', () => {
-    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes,kind,owner,due,status\r\n')).toBe(true);
     expect(header).toEqual(HEADER);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(renderCsv(buildNotes([input], { kind: 'workshop' }), { bom: false }).startsWith('workshop,')).toBe(true);
   });
 
   it('has one row per card, and every card text survives a real CSV parser', () => {
-    expect(rows).toHaveLength(allCardTexts(input).length);
+    expect(cardRows(rows)).toHaveLength(allCardTexts(input).length);
     expect(rows.every((row) => row.length === HEADER.length)).toBe(true);
     for (const text of allCardTexts(input)) expect(rowFor(text), text).toBeDefined();
   });
@@ -57,7 +58,11 @@ describe('renderCsv', () => {
       'Transport',
       TRICKY_TEXTS.emoji,
       'Ada Lovelace',
-      '5'
+      '5',
+      'card',
+      '',
+      '',
+      ''
     ]);
     expect(rowFor(TRICKY_TEXTS.newlines)?.[6]).toBe('Anonymous');
     expect(rowFor(TRICKY_TEXTS.script)?.[7]).toBe('');
@@ -75,7 +80,7 @@ describe('renderCsv', () => {
   });
 
   it('covers only the room for room notes, and both workshops for a series', () => {
-    const room = records(renderCsv(buildNotes([input], { kind: 'room', roomId: 'r-central' }))).slice(1);
+    const room = cardRows(records(renderCsv(buildNotes([input], { kind: 'room', roomId: 'r-central' }))).slice(1));
     expect(room.map((row) => row[2])).toEqual(Array(input.rooms[1].cards.length).fill('Central'));
     const second = makeWorkshopFixture({
       id: 'ws-2',
@@ -83,7 +88,7 @@ describe('renderCsv', () => {
       date: '2026-12-07',
       prefix: 'w2-'
     });
-    const series = records(renderCsv(buildNotes([input, second], { kind: 'series' }))).slice(1);
+    const series = cardRows(records(renderCsv(buildNotes([input, second], { kind: 'series' }))).slice(1));
     expect(series).toHaveLength(allCardTexts(input, second).length);
     expect(new Set(series.map((row) => `${row[0]} ${row[1]}`))).toEqual(
       new Set(['Partnership Workshop 2026-11-23', 'Partnership Workshop 2 2026-12-07'])

@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { parseBody } from '../workshops/workshop-service.js';
 import type { ControlRegistry } from './control-registry.js';
+import { resolveOutcomeLink } from './outcome-links.js';
 import { combineIntoPlenary, compareThemes, revealPrivateCards, type PrivateCardCounter } from './board-content.js';
 import type { WorkshopControl } from './workshop-control.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
@@ -60,7 +61,11 @@ const FACILITATOR_ONLY: ReadonlySet<CommandName> = new Set([
   'vote:results',
   'joining:set',
   'notes:share',
-  'plenary:combine'
+  'plenary:combine',
+  'outcome:add',
+  'outcome:update',
+  'outcome:remove',
+  'outcome:carry'
 ]);
 // Votes are cast by participants, or by the facilitator on behalf of someone without a device.
 const PARTICIPANT_ONLY: ReadonlySet<CommandName> = new Set(['participant:done']);
@@ -138,6 +143,33 @@ export function registerCommands(socket: ControlSocket, deps: CommandDeps): void
     return state;
   });
 
+  // Decisions and actions: saved with the control state, then the whole list goes to every screen.
+  const recordOutcome = async <T>(change: (control: WorkshopControl) => T): Promise<T> => {
+    const result = await controls.run(workshopId, change);
+    const control = await controls.get(workshopId);
+    deps.io.to(channels.workshop(workshopId)).emit('outcomes:list', { workshopId, outcomes: control.outcomes.list() });
+    return result;
+  };
+  on('outcome:add', async ({ link, ...input }) => {
+    const resolved = link ? await resolveOutcomeLink(deps.rooms, deps.workshops.require(workshopId), link) : null;
+    return recordOutcome((c) => c.outcomes.add(input, resolved));
+  });
+  on('outcome:update', ({ id, ...patch }) => recordOutcome((c) => c.outcomes.update(id, patch)));
+  on('outcome:remove', async ({ id }) => {
+    await recordOutcome((c) => c.outcomes.remove(id));
+    return { id };
+  });
+  on('outcome:carry', async ({ workshopId: earlierId, facilitatorKey }) => {
+    if (earlierId === workshopId) throw new AppError('validation_failed', 'Name an earlier workshop, not this one.');
+    const earlier = deps.workshops.require(earlierId);
+    if (!deps.workshops.isFacilitatorOf(earlierId, facilitatorKey)) {
+      throw new AppError('forbidden', 'That is not the facilitator key of the earlier workshop.');
+    }
+    const actions = (await controls.get(earlierId)).outcomes.list();
+    const carried = await recordOutcome((c) => c.outcomes.carry({ workshopId: earlierId, workshopTitle: earlier.title }, actions));
+    return { carried: carried.length, outcomes: (await controls.get(workshopId)).outcomes.list() };
+  });
+
   const vote = (cast: boolean): Handler<'vote:cast'> => async ({ boardId, roomId, cardId, onBehalfOf }, who) => {
     let voterId = who.participantId!;
     let voterRoom = who.roomId;
@@ -183,7 +215,8 @@ export function controlSnapshot(control: WorkshopControl, who: SessionIdentity, 
     doneCounts: who.role === 'facilitator' ? boardIds.map((id) => control.doneCounts(id)) : [],
     myDone: who.role === 'participant' ? control.doneBoards(who.participantId!) : [],
     myVotes: who.role === 'participant' ? boardIds.map((id) => control.myVotes(id, who.participantId!)) : [],
-    results: boardIds.filter((id) => who.role === 'facilitator' || control.resultsVisible(id)).map((id) => control.results(id))
+    results: boardIds.filter((id) => who.role === 'facilitator' || control.resultsVisible(id)).map((id) => control.results(id)),
+    outcomes: control.outcomes.list()
   };
 }
 

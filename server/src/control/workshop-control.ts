@@ -4,6 +4,7 @@ import {
   type ControlState,
   type DoneCounts,
   type MyVotes,
+  type Outcome,
   type Phase,
   type Spotlight,
   type TimerState,
@@ -11,6 +12,7 @@ import {
   type VotingRules
 } from '@goldthread/shared';
 import { AppError } from '../errors.js';
+import { OutcomeRecord } from './outcomes.js';
 
 /** The saved form of a workshop's control state. */
 export interface StoredControl {
@@ -19,6 +21,8 @@ export interface StoredControl {
   votes: Record<string, Record<string, Record<string, number>>>;
   /** boardId -> participantId -> roomId, for those who said "I'm done" */
   done: Record<string, Record<string, string>>;
+  /** Decisions and actions, oldest first (absent in workshops saved before they existed). */
+  outcomes?: Outcome[];
 }
 
 /** The default control state of a new workshop: boards open for brainstorming. */
@@ -44,7 +48,8 @@ export function initialControl(workshopId: string, boardIds: string[]): StoredCo
       plenaryBoardIds: []
     },
     votes: {},
-    done: {}
+    done: {},
+    outcomes: []
   };
 }
 
@@ -55,6 +60,8 @@ export function initialControl(workshopId: string, boardIds: string[]): StoredCo
 export class WorkshopControl {
   readonly #stored: StoredControl;
   readonly #now: () => number;
+  /** Decisions and actions: saved with the rest, but published on their own event. */
+  readonly outcomes: OutcomeRecord;
 
   constructor(stored: StoredControl, now: () => number = Date.now) {
     // Fields added after a workshop was saved get their defaults.
@@ -62,6 +69,7 @@ export class WorkshopControl {
     stored.state.plenaryBoardIds ??= [];
     this.#stored = stored;
     this.#now = now;
+    this.outcomes = new OutcomeRecord((stored.outcomes ??= []), now, () => this.#changed());
   }
 
   /** The state as published, stamped with the server's clock. */

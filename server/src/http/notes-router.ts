@@ -40,7 +40,7 @@ export function notesRouter({ notes, workshops, controls, requireAdmin }: NotesR
     const credentials = (bearer(req) ?? '').split(',').filter(Boolean);
     const inputs: WorkshopNotesInput[] = [];
     for (const id of ids) {
-      if (!credentials.some((credential) => isFacilitatorOf(id, credential))) {
+      if (!credentials.some((credential) => workshops.isFacilitatorOf(id, credential))) {
         throw new AppError('forbidden', `The facilitator key of workshop ${id} is needed to combine its notes.`);
       }
       inputs.push(await notes.collect(id));
@@ -65,12 +65,6 @@ export function notesRouter({ notes, workshops, controls, requireAdmin }: NotesR
     if (claims.role === 'facilitator') return 'facilitator';
     if (claims.role === 'participant' && (await controls.get(workshopId)).notesShared) return 'participant';
     throw new AppError('forbidden', claims.role === 'participant' ? 'The facilitator has not shared the notes yet.' : 'The projector cannot download notes.');
-  }
-
-  function isFacilitatorOf(workshopId: string, credential: string): boolean {
-    if (workshops.isFacilitatorKey(workshopId, credential)) return true;
-    const claims = workshops.verifyToken(credential);
-    return claims?.role === 'facilitator' && claims.workshopId === workshopId;
   }
 
   return router;

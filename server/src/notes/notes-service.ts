@@ -3,6 +3,7 @@ import {
   DEFAULT_ATTRIBUTION,
   buildNotes,
   newId,
+  notesActionsOf,
   notesFileNameFor,
   parseNotesJson,
   addTheme,
@@ -101,11 +102,13 @@ export class NotesService {
     const { participants, credit } = attribution(workshop, await this.#store.participants(workshopId));
     const view = this.#workshops.viewFor({ role: 'participant', workshopId });
     const { date, ...details } = view.details;
+    const actions = notesActionsOf(control.outcomes.list());
     return {
       workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, date, ...details, attribution: view.attribution },
       boards: workshop.boards,
       rooms: rooms.map((room) => ({ ...room, cards: room.cards.map(credit) })),
-      participants
+      participants,
+      ...(actions.length > 0 && { actions })
     };
   }
 

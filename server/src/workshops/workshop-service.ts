@@ -246,6 +246,13 @@ export class WorkshopService {
     return key !== null && facilitatorKeyMatches(key, this.require(workshopId).facilitatorKeyHash);
   }
 
+  /** True when the credential is this workshop's facilitator key or one of its facilitator tokens. */
+  isFacilitatorOf(workshopId: string, credential: string): boolean {
+    if (this.isFacilitatorKey(workshopId, credential)) return true;
+    const claims = this.verifyToken(credential);
+    return claims?.role === 'facilitator' && claims.workshopId === workshopId;
+  }
+
   /** Checks a bearer token for a workshop; returns its claims. */
   authorise(workshopId: string, token: string | null): TokenClaims {
     this.require(workshopId);

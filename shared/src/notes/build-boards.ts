@@ -1,5 +1,6 @@
 import type { Board } from '../model/workshop.js';
-import type { NotesCardInput, NotesThemeInput, RoomNotesInput, WorkshopNotesInput } from './model.js';
+import type { NotesActionInput, NotesCardInput, NotesThemeInput, RoomNotesInput, WorkshopNotesInput } from './model.js';
+import { isIsoDate, longDate } from './notes-dates.js';
 import type { NotesActionEntry, NotesBoardSection, NotesCardEntry, NotesRoomRef, NotesThemeEntry } from './document.js';
 
 /** A room in scope, with what its cards need to be labelled. */
@@ -72,20 +73,46 @@ function themeByCard(room: RoomNotesInput): Map<string, NotesThemeInput> {
   return result;
 }
 
-/** Actions recorded in a room, labelled; `cardId` links resolve to the card's text. */
-export function roomActions(scoped: ScopedRoom): { entry: NotesActionEntry; cardId?: string; boardId?: string }[] {
-  const cards = new Map(scoped.room.cards.map((card) => [card.id, card]));
-  const boards = new Map(scoped.workshop.boards.map((board) => [board.id, board]));
-  return (scoped.room.actions ?? []).map((action) => {
-    const card = action.cardId ? cards.get(action.cardId) : undefined;
-    const boardId = card?.boardId ?? action.boardId;
-    const board = boardId ? boards.get(boardId) : undefined;
-    const entry: NotesActionEntry = { text: action.text, room: scoped.ref };
-    if (action.owner?.trim()) entry.owner = action.owner.trim();
-    if (board) entry.boardTitle = board.title;
-    if (card) entry.cardText = card.text;
-    return { entry, cardId: card?.id, boardId: board?.id };
-  });
+/** A labelled decision or action, with what it is linked to on the boards. */
+export interface LinkedAction {
+  entry: NotesActionEntry;
+  cardId?: string | undefined;
+  boardId?: string | undefined;
+}
+
+/** Decisions and actions about a room (its own list, and the workshop's entries naming it), labelled; links resolve to the card's text or theme's name. */
+export function roomActions(scoped: ScopedRoom): LinkedAction[] {
+  const named = (scoped.workshop.actions ?? []).filter((action) => action.roomId === scoped.room.id);
+  return [...named, ...(scoped.room.actions ?? [])].map((action) => linkedAction(action, scoped.workshop, scoped.room, scoped.ref));
+}
+
+/** The workshop's decisions and actions about none of its rooms: the whole workshop, or the plenary. */
+export function workshopActions(workshop: WorkshopNotesInput, where: (roomId: string | undefined) => string): LinkedAction[] {
+  return (workshop.actions ?? [])
+    .filter((action) => action.roomId === undefined || !workshop.rooms.some((room) => room.id === action.roomId))
+    .map((action) => linkedAction(action, workshop, undefined, undefined, where(action.roomId)));
+}
+
+function linkedAction(action: NotesActionInput, workshop: WorkshopNotesInput, room?: RoomNotesInput, ref?: NotesRoomRef, where = ref?.label ?? ''): LinkedAction {
+  const card = action.cardId ? room?.cards.find((c) => c.id === action.cardId) : undefined;
+  const theme = action.themeId ? room?.themes?.find((t) => t.id === action.themeId) : undefined;
+  const boardId = card?.boardId ?? theme?.boardId ?? action.boardId;
+  const board = boardId ? workshop.boards.find((b) => b.id === boardId) : undefined;
+  const entry: NotesActionEntry = { kind: action.kind ?? 'action', workshopId: workshop.workshop.id, text: action.text, where };
+  if (ref) entry.room = ref;
+  if (action.owner?.trim()) entry.owner = action.owner.trim();
+  if (action.dueDate && isIsoDate(action.dueDate)) {
+    entry.dueDate = action.dueDate;
+    entry.dueLabel = longDate(action.dueDate);
+  }
+  if (action.status) entry.status = action.status;
+  if (board) entry.boardTitle = board.title;
+  if (card) entry.cardText = card.text;
+  if (theme) entry.themeName = theme.name;
+  if (!card && !theme && action.subject?.trim()) entry.subject = action.subject.trim();
+  if (action.carriedFrom) entry.carriedFrom = action.carriedFrom.workshopTitle;
+  if (action.reviewedIn?.length) entry.reviewedIn = [...action.reviewedIn];
+  return { entry, cardId: card?.id, boardId: board?.id };
 }
 
 const byVotesThen = (a: { votes?: number }, b: { votes?: number }) => (b.votes ?? 0) - (a.votes ?? 0);

@@ -12,7 +12,9 @@ import type {
   NotesWorkshopSummary,
   NotesTopPriorities
 } from './document.js';
-import { buildBoardSection, groupBoards, roomActions, type ScopedRoom } from './build-boards.js';
+import { buildBoardSection, groupBoards, roomActions, workshopActions, type ScopedRoom } from './build-boards.js';
+import { settleCarriedActions } from './outcomes-input.js';
+import { PLENARY_ROOM_ID } from '../protocol/docs.js';
 import { dateRangeLabel, isIsoDate, longDate, shortDate, workshopIsoDate } from './notes-dates.js';
 
 export interface BuildNotesOptions {
@@ -34,7 +36,9 @@ export function buildNotes(
 ): NotesDocument {
   const source = inputsInScope(inputs, scope);
   const series = scope.kind === 'series';
-  const rooms: ScopedRoom[] = source.flatMap((workshop) => {
+  // In a series an action carried forward is listed once, where it was agreed, with its latest status.
+  const settled = series ? settleCarriedActions(source) : source;
+  const rooms: ScopedRoom[] = settled.flatMap((workshop) => {
     const isoDate = workshopIsoDate(workshop.workshop);
     return workshop.rooms.map((room) => ({
       workshop,
@@ -49,7 +53,7 @@ export function buildNotes(
     }));
   });
 
-  const groups = groupBoards(source);
+  const groups = groupBoards(settled);
   const boards = groups.map((group) => buildBoardSection(group, rooms));
   const isoDates = source.map((workshop) => workshopIsoDate(workshop.workshop));
   const first = source[0].workshop;
@@ -69,7 +73,7 @@ export function buildNotes(
     topPriorities: topPriorities(boards, options.topPriorityCount ?? 3),
     boards,
     crossRoom: rooms.length > 1 ? crossRoomSummary(boards, rooms.length) : null,
-    actions: rooms.flatMap((scoped) => roomActions(scoped).map((action) => action.entry)),
+    ...outcomesOf(settled, rooms, series),
     rooms: rooms.map((scoped): NotesRoomSection => {
       const participants = participantsOf(scoped);
       const meeting = roomMeeting(scoped);
@@ -148,6 +152,19 @@ function workshopSummary(meta: NotesWorkshopMeta, isoDate: string, facilitators:
   };
 }
 
+/** Decisions and actions: the whole workshop's (and the plenary's) first, then room by room. */
+function outcomesOf(workshops: WorkshopNotesInput[], rooms: ScopedRoom[], series: boolean): Pick<NotesDocument, 'actions' | 'decisions'> {
+  const entries = [
+    ...workshops.flatMap((workshop) => {
+      const suffix = series ? ` (${workshop.workshop.title})` : '';
+      const where = (roomId: string | undefined) => (roomId === PLENARY_ROOM_ID ? `Plenary${suffix}` : series ? workshop.workshop.title : 'Whole workshop');
+      return workshopActions(workshop, where);
+    }),
+    ...rooms.flatMap(roomActions)
+  ].map((action) => action.entry);
+  return { actions: entries.filter((e) => e.kind === 'action'), decisions: entries.filter((e) => e.kind === 'decision') };
+}
+
 /** The part of the input the scope covers; a series is ordered by date. */
 function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): WorkshopNotesInput[] {
   if (inputs.length === 0) throw new Error('Notes need at least one workshop');
@@ -174,6 +191,11 @@ function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): Worksho
   );
   if (!workshop) throw new Error(`No room ${scope.roomId} in the notes input`);
   const scoped: WorkshopNotesInput = { ...workshop, rooms: workshop.rooms.filter((room) => room.id === scope.roomId) };
+  // The room's decisions and actions and the whole workshop's; not other rooms'.
+  if (workshop.actions) {
+    const otherRoom = (roomId?: string) => roomId !== undefined && roomId !== scope.roomId && workshop.rooms.some((room) => room.id === roomId);
+    scoped.actions = workshop.actions.filter((action) => !otherRoom(action.roomId));
+  }
   if (workshop.participants) scoped.participants = workshop.participants.filter((p) => p.roomId === scope.roomId);
   return [scoped];
 }

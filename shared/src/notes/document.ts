@@ -1,6 +1,7 @@
 import type { CardColor } from '../model/defaults.js';
 import type { AttributionLevel, WorkshopLink } from '../model/workshop.js';
 import type { NotesScope, WorkshopNotesInput } from './model.js';
+import type { ActionStatus, OutcomeKind } from '../protocol/outcomes.js';
 
 /**
  * Render-ready session notes: everything is already grouped, ranked and labelled, so each
@@ -24,8 +25,10 @@ export interface NotesDocument {
   boards: NotesBoardSection[];
   /** Null when only one room is in scope. */
   crossRoom: NotesCrossRoomSummary | null;
-  /** Every recorded action, in room order. */
+  /** Every recorded action: the whole workshop's first, then room by room. */
   actions: NotesActionEntry[];
+  /** Every recorded decision, in the same order. */
+  decisions: NotesActionEntry[];
   /** Room-by-room detail (the appendix when more than one room is in scope). */
   rooms: NotesRoomSection[];
   /** The input the notes were built from, limited to the scope: the JSON export's content. */
@@ -127,13 +130,31 @@ export interface NotesBoardSection {
   actions: NotesActionEntry[];
 }
 
+/** A decision or an action, labelled for the notes. */
 export interface NotesActionEntry {
+  kind: OutcomeKind;
+  /** The workshop it was recorded in. */
+  workshopId: string;
   text: string;
   owner?: string;
-  room: NotesRoomRef;
+  /** `YYYY-MM-DD`, with `dueLabel` ("31 January 2027") to show. */
+  dueDate?: string;
+  dueLabel?: string;
+  status?: ActionStatus;
+  /** The room it is about; absent for the whole workshop (or the plenary). */
+  room?: NotesRoomRef;
+  /** Where it belongs, to show: the room's label, "Plenary", "Whole workshop" or, in a series, the workshop's title. */
+  where: string;
   boardTitle?: string;
   /** The card the action answers, when recorded. */
   cardText?: string;
+  themeName?: string;
+  /** What it was about when recorded, when that card or theme is not in these notes. */
+  subject?: string;
+  /** The earlier workshop it was carried forward from, for review. */
+  carriedFrom?: string;
+  /** Series notes: the later workshops where it was reviewed (its status is the latest). */
+  reviewedIn?: string[];
 }
 
 /** How the top priorities were chosen, so the notes can say so. */

@@ -2,6 +2,8 @@ export * from './model.js';
 export * from './document.js';
 export { buildNotes, PRIORITIES_BOARD_KIND, type BuildNotesOptions } from './build-notes.js';
 export { normaliseThemeName } from './build-boards.js';
+export { notesActionsOf, settleCarriedActions } from './outcomes-input.js';
+export { ACTION_COLUMNS, DECISION_COLUMNS, OUTCOME_TITLES } from './outcome-labels.js';
 export { renderMarkdown, escapeMarkdown } from './render-markdown.js';
 export { renderHtml, escapeHtml } from './render-html.js';
 export { renderCsv, neutraliseCsvFormula, NOTES_CSV_COLUMNS, type RenderCsvOptions } from './render-csv.js';

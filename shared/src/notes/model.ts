@@ -1,5 +1,6 @@
 import type { CardView } from '../model/cards.js';
 import type { AttributionLevel, Board, Room, WorkshopLink } from '../model/workshop.js';
+import type { ActionStatus, OutcomeKind } from '../protocol/outcomes.js';
 
 /**
  * What the notes are made from: plain data read from the workshop record and each room's
@@ -12,6 +13,11 @@ export interface WorkshopNotesInput {
   rooms: RoomNotesInput[];
   /** Everyone admitted to the workshop; attendance is counted from this list. */
   participants?: NotesParticipant[];
+  /**
+   * Decisions and actions recorded by the facilitator, oldest first: about the whole workshop,
+   * or (with `roomId`) about a room, board, theme or card of it.
+   */
+  actions?: NotesActionInput[];
 }
 
 export interface NotesWorkshopMeta {
@@ -61,12 +67,30 @@ export interface NotesThemeInput {
   votes?: number;
 }
 
-/** Something someone agreed to do, usually about a barrier. */
+/** A decision the workshop made, or something someone agreed to do (usually about a barrier). */
 export interface NotesActionInput {
+  /** Its id in the workshop, so an action carried into a later workshop can be traced back. */
+  id?: string;
+  /** Absent means an action (notes made before decisions were recorded). */
+  kind?: OutcomeKind;
   text: string;
+  /** Actions: a person or an organisation. */
   owner?: string;
+  /** Actions: `YYYY-MM-DD`. */
+  dueDate?: string;
+  /** Actions: absent means not recorded. */
+  status?: ActionStatus;
+  /** In the workshop-level list only: the room it is about (a room's own `actions` need none). */
+  roomId?: string;
   boardId?: string;
   cardId?: string;
+  themeId?: string;
+  /** What it is about as labelled when recorded (a card's text, a theme's name), for when that is not in the notes. */
+  subject?: string;
+  /** Set on an action brought in from an earlier workshop of the series for review. */
+  carriedFrom?: { workshopId: string; workshopTitle: string; actionId: string };
+  /** Series notes only (never exported): the later workshops where this action was reviewed. */
+  reviewedIn?: string[];
 }
 
 export interface NotesParticipant {

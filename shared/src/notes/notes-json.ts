@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
 import { carriedText } from '../protocol/text.js';
+import { ACTION_STATUSES, OUTCOME_KINDS } from '../protocol/outcomes.js';
 import type { NotesDocument } from './document.js';
 import type {
   NotesActionInput,
@@ -29,8 +30,11 @@ import { ATTRIBUTION_LEVELS } from '../model/workshop.js';
  *   - `rooms[]`: `{ id, name, details? ({ date?, venue?, host? }), cards[], themes?[], actions?[] }`
  *     - `cards[]`: `{ id, boardId, text, authorId, authorName, color, createdAt, themeId?, votes? }`
  *     - `themes[]`: `{ id, boardId, name, cardIds[], votes? }`
- *     - `actions[]`: `{ text, owner?, boardId?, cardId? }`
+ *     - `actions[]`: an action as below, without `roomId`
  *   - `participants?[]`: `{ id, name, roomId, organisation?, sector? }`
+ *   - `actions?[]`: the decisions and actions, `{ id?, kind? ("decision" | "action", default action), text, owner?,
+ *     dueDate? (YYYY-MM-DD), status? ("open" | "done" | "dropped"), roomId?, boardId?, cardId?, themeId?, subject?,
+ *     carriedFrom? { workshopId, workshopTitle, actionId } }`
  *
  * Optional fields are left out when not recorded. Unknown fields are ignored on import, so a
  * later version may add fields without a version bump; removing or changing one bumps it.
@@ -76,10 +80,18 @@ const themeSchema = z.object({
   votes: count.optional()
 });
 const actionSchema = z.object({
+  id: id.optional(),
+  kind: z.enum(OUTCOME_KINDS).optional(),
   text: carriedText(LIMITS.cardText, 'multi-line'),
   owner: opt(200),
+  dueDate: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional(),
+  status: z.enum(ACTION_STATUSES).optional(),
+  roomId: id.optional(),
   boardId: id.optional(),
-  cardId: id.optional()
+  cardId: id.optional(),
+  themeId: id.optional(),
+  subject: opt(LIMITS.cardText),
+  carriedFrom: z.object({ workshopId: id, workshopTitle: z.string().max(LIMITS.workshopTitle), actionId: id }).optional()
 });
 const isoDate = z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' });
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time written HH:MM' });
@@ -137,7 +149,8 @@ const workshopSchema = z
           sector: opt(100)
         })
       )
-      .optional()
+      .optional(),
+    actions: z.array(actionSchema).optional()
   })
   .superRefine((w, ctx) => {
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -258,10 +271,11 @@ function theme(t: NotesThemeInput): NotesThemeInput {
 }
 
 function action(a: NotesActionInput): NotesActionInput {
-  const out: NotesActionInput = { text: a.text };
-  if (a.owner !== undefined) out.owner = a.owner;
-  if (a.boardId !== undefined) out.boardId = a.boardId;
-  if (a.cardId !== undefined) out.cardId = a.cardId;
+  const out: NotesActionInput = { ...(a.id !== undefined && { id: a.id }), ...(a.kind !== undefined && { kind: a.kind }), text: a.text };
+  for (const key of ['owner', 'dueDate', 'status', 'roomId', 'boardId', 'cardId', 'themeId', 'subject'] as const) {
+    if (a[key] !== undefined) Object.assign(out, { [key]: a[key] });
+  }
+  if (a.carriedFrom) out.carriedFrom = { ...a.carriedFrom };
   return out;
 }
 
@@ -301,6 +315,7 @@ function workshop(w: WorkshopNotesInput): WorkshopNotesInput {
   if (meta.links !== undefined) out.workshop.links = meta.links.map((link) => ({ title: link.title, url: link.url }));
   if (meta.attribution !== undefined) out.workshop.attribution = meta.attribution;
   if (w.participants) out.participants = w.participants.map(participant);
+  if (w.actions) out.actions = w.actions.map(action);
   return out;
 }
 

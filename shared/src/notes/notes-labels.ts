@@ -1,5 +1,4 @@
 import type {
-  NotesActionEntry,
   NotesCardEntry,
   NotesDocument,
   NotesPriorityItem,
@@ -71,16 +70,6 @@ export function priorityBasisSentence(top: NotesTopPriorities, severalRooms: boo
       return `No votes or themes were recorded, so these are the first ${top.boardTitle} cards posted${order}.`;
     }
   }
-}
-
-/** "Action text (owner: Housing team)". */
-export function actionLabel(action: NotesActionEntry): string {
-  return action.owner ? `${action.text} (owner: ${action.owner})` : `${action.text} (no owner recorded)`;
-}
-
-/** What an action relates to: the card's text, else the board's title. */
-export function actionSubject(action: NotesActionEntry): string {
-  return action.cardText ?? action.boardTitle ?? '';
 }
 
 /** "North: 4 December 2026, Town Hall, hosted by Sam Lee". */

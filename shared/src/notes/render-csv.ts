@@ -1,7 +1,11 @@
 import type { NotesDocument } from './document.js';
+import { actionStatusLabel, outcomeSubject } from './outcome-labels.js';
 
-/** The CSV header, in column order. */
-export const NOTES_CSV_COLUMNS = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes'] as const;
+/**
+ * The CSV header, in column order. The last four were added for decisions and actions: `kind`
+ * is `card`, `decision` or `action`; owner, due date (`YYYY-MM-DD`) and status are the action's.
+ */
+export const NOTES_CSV_COLUMNS = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'] as const;
 
 export interface RenderCsvOptions {
   /**
@@ -27,7 +31,8 @@ function field(value: string): string {
 
 /**
  * One row per card (room by room, board by board): workshop, date, room, board, theme, text,
- * author (or Anonymous), votes (blank when not voted on). RFC 4180 with CRLF line ends.
+ * author (or Anonymous), votes (blank when not voted on), kind `card`; then one row per
+ * decision and action (see `outcomeRows`). RFC 4180 with CRLF line ends.
  */
 export function renderCsv(doc: NotesDocument, options: RenderCsvOptions = {}): string {
   const rows: string[] = [NOTES_CSV_COLUMNS.join(',')];
@@ -44,7 +49,11 @@ export function renderCsv(doc: NotesDocument, options: RenderCsvOptions = {}): s
             card.themeName ?? '',
             card.text,
             card.author,
-            card.votes === undefined ? '' : String(card.votes)
+            card.votes === undefined ? '' : String(card.votes),
+            'card',
+            '',
+            '',
+            ''
           ]
             .map(field)
             .join(',')
@@ -52,5 +61,31 @@ export function renderCsv(doc: NotesDocument, options: RenderCsvOptions = {}): s
       }
     }
   }
+  rows.push(...outcomeRows(doc).map((row) => row.map(field).join(',')));
   return `${options.bom === false ? '' : '\uFEFF'}${rows.join('\r\n')}\r\n`;
+}
+
+/**
+ * Decisions, then actions: the room column says where (a room, the plenary or the whole
+ * workshop), the theme column what it relates to, the author column is blank.
+ */
+function outcomeRows(doc: NotesDocument): string[][] {
+  return [...doc.decisions, ...doc.actions].map((entry) => {
+    const workshop = doc.workshops.find((w) => w.id === entry.workshopId);
+    const action = entry.kind === 'action';
+    return [
+      workshop?.title ?? '',
+      workshop?.isoDate ?? doc.isoDate,
+      entry.where,
+      entry.boardTitle ?? '',
+      outcomeSubject(entry),
+      entry.text,
+      '',
+      '',
+      entry.kind,
+      action ? (entry.owner ?? '') : '',
+      action ? (entry.dueDate ?? '') : '',
+      action ? actionStatusLabel(entry) : ''
+    ];
+  });
 }

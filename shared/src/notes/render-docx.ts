@@ -3,8 +3,6 @@ import type { NotesActionEntry, NotesBoardSection, NotesCardEntry, NotesCount, N
 import {
   EMPTY_SECTION_TEXT,
   SECTION_TITLES,
-  actionLabel,
-  actionSubject,
   cardMeta,
   metaLines,
   priorityBasisSentence,
@@ -13,6 +11,7 @@ import {
   showsRooms,
   themeMeta
 } from './notes-labels.js';
+import { ACTION_COLUMNS, DECISION_COLUMNS, OUTCOME_TITLES, actionCells, decisionCells, outcomeLabel } from './outcome-labels.js';
 
 type Block = Paragraph | Table;
 type Show = { room: boolean; author: boolean };
@@ -67,7 +66,7 @@ function countTable(heading: string, counts: NotesCount[]): Table {
 }
 
 function actionParagraph(action: NotesActionEntry, level: number): Paragraph {
-  return new Paragraph({ bullet: { level }, children: runs(`Action: ${actionLabel(action)}`) });
+  return new Paragraph({ bullet: { level }, children: runs(outcomeLabel(action)) });
 }
 
 function cardParagraphs(cards: NotesCardEntry[], show: Show): Paragraph[] {
@@ -97,7 +96,7 @@ function boardBlocks(board: NotesBoardSection, level: number, show: Show): Block
     blocks.push(...cardParagraphs(board.otherCards, show));
   }
   if (board.actions.length) {
-    blocks.push(new Paragraph({ children: runs(SECTION_TITLES.boardActions, { bold: true }), keepNext: true }));
+    blocks.push(new Paragraph({ children: runs(OUTCOME_TITLES.onBoard, { bold: true }), keepNext: true }));
     blocks.push(...board.actions.map((a) => actionParagraph(a, 0)));
   }
   return blocks;
@@ -166,14 +165,11 @@ function bodyBlocks(doc: NotesDocument): Block[] {
     );
   }
 
+  if (doc.decisions.length) {
+    blocks.push(heading(OUTCOME_TITLES.decisions, 1), table([...DECISION_COLUMNS], doc.decisions.map(decisionCells)));
+  }
   if (doc.actions.length) {
-    blocks.push(heading(SECTION_TITLES.actions, 1));
-    blocks.push(
-      table(
-        ['Action', 'Owner', 'Room', 'Relates to'],
-        doc.actions.map((a) => [a.text, a.owner ?? '', a.room.label, actionSubject(a)])
-      )
-    );
+    blocks.push(heading(OUTCOME_TITLES.actions, 1), table([...ACTION_COLUMNS], doc.actions.map(actionCells)));
   }
 
   if (rooms) {

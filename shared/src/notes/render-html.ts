@@ -3,8 +3,6 @@ import type { NotesActionEntry, NotesBoardSection, NotesCardEntry, NotesCount, N
 import {
   EMPTY_SECTION_TEXT,
   SECTION_TITLES,
-  actionLabel,
-  actionSubject,
   cardMeta,
   metaLines,
   priorityBasisSentence,
@@ -13,6 +11,7 @@ import {
   showsRooms,
   themeMeta
 } from './notes-labels.js';
+import { ACTION_COLUMNS, DECISION_COLUMNS, OUTCOME_TITLES, actionCells, decisionCells, outcomeLabel } from './outcome-labels.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -99,7 +98,7 @@ function countTable(caption: string, heading: string, counts: NotesCount[]): str
 }
 
 function actionItems(actions: NotesActionEntry[]): string {
-  return actions.map((action) => `<li>Action: ${e(actionLabel(action))}</li>`).join('');
+  return actions.map((action) => `<li>${e(outcomeLabel(action))}</li>`).join('');
 }
 
 function cardList(cards: NotesCardEntry[], show: Show): string {
@@ -128,7 +127,7 @@ function boardSection(board: NotesBoardSection, level: number, show: Show): stri
     parts.push(cardList(board.otherCards, show));
   }
   if (board.actions.length) {
-    parts.push(`<p><strong>${SECTION_TITLES.boardActions}</strong></p><ul>${actionItems(board.actions)}</ul>`);
+    parts.push(`<p><strong>${OUTCOME_TITLES.onBoard}</strong></p><ul>${actionItems(board.actions)}</ul>`);
   }
   return `<section class="board">${parts.join('\n')}</section>`;
 }
@@ -173,10 +172,16 @@ function crossRoomSection(doc: NotesDocument): string {
 }
 
 function actionsSection(doc: NotesDocument): string {
-  if (!doc.actions.length) return '';
-  const columns = [{ label: 'Action' }, { label: 'Owner' }, { label: 'Room' }, { label: 'Relates to' }];
-  const rows = doc.actions.map((a) => [a.text, a.owner ?? '', a.room.label, actionSubject(a)]);
-  return `<section><h2>${SECTION_TITLES.actions}</h2>${table(columns, rows)}</section>`;
+  const parts: string[] = [];
+  if (doc.decisions.length) {
+    const columns = DECISION_COLUMNS.map((label) => ({ label }));
+    parts.push(`<section><h2>${OUTCOME_TITLES.decisions}</h2>${table(columns, doc.decisions.map(decisionCells))}</section>`);
+  }
+  if (doc.actions.length) {
+    const columns = ACTION_COLUMNS.map((label) => ({ label }));
+    parts.push(`<section><h2>${OUTCOME_TITLES.actions}</h2>${table(columns, doc.actions.map(actionCells))}</section>`);
+  }
+  return parts.join('\n');
 }
 
 function topPrioritiesSection(doc: NotesDocument, rooms: boolean): string {

@@ -2,8 +2,6 @@ import type { NotesActionEntry, NotesBoardSection, NotesCardEntry, NotesCount, N
 import {
   EMPTY_SECTION_TEXT,
   SECTION_TITLES,
-  actionLabel,
-  actionSubject,
   cardMeta,
   metaLines,
   priorityBasisSentence,
@@ -12,6 +10,7 @@ import {
   showsRooms,
   themeMeta
 } from './notes-labels.js';
+import { ACTION_COLUMNS, DECISION_COLUMNS, OUTCOME_TITLES, actionCells, decisionCells, outcomeLabel } from './outcome-labels.js';
 
 const SPECIAL = /[\\`*_[\]<>#|~&]/g;
 
@@ -56,14 +55,14 @@ function cardList(cards: NotesCardEntry[], show: { room: boolean; author: boolea
   return cards
     .map((card) => {
       const meta = cardMeta(card, show);
-      const actions = card.actions.map((action) => `\n  - Action: ${md(actionLabel(action))}`).join('');
+      const actions = card.actions.map((action) => `\n  - ${md(outcomeLabel(action))}`).join('');
       return `- ${escapeMarkdown(card.text, '  ') || ' '}${meta ? ` _(${md(meta)})_` : ''}${actions}`;
     })
     .join('\n');
 }
 
 function actionList(actions: NotesActionEntry[]): string {
-  return actions.map((action) => `- ${md(actionLabel(action))}`).join('\n');
+  return actions.map((action) => `- ${md(outcomeLabel(action))}`).join('\n');
 }
 
 function boardBlocks(board: NotesBoardSection, level: number, show: { room: boolean; author: boolean }): string[] {
@@ -79,7 +78,7 @@ function boardBlocks(board: NotesBoardSection, level: number, show: { room: bool
     if (board.themes.length) blocks.push(`${h}# ${SECTION_TITLES.otherCards}`);
     blocks.push(cardList(board.otherCards, show));
   }
-  if (board.actions.length) blocks.push(`**${SECTION_TITLES.boardActions}**`, actionList(board.actions));
+  if (board.actions.length) blocks.push(`**${OUTCOME_TITLES.onBoard}**`, actionList(board.actions));
   return blocks;
 }
 
@@ -141,14 +140,11 @@ export function renderMarkdown(doc: NotesDocument): string {
     );
   }
 
+  if (doc.decisions.length) {
+    blocks.push(`## ${OUTCOME_TITLES.decisions}`, table([...DECISION_COLUMNS], doc.decisions.map((d) => decisionCells(d).map(md))));
+  }
   if (doc.actions.length) {
-    blocks.push(`## ${SECTION_TITLES.actions}`);
-    blocks.push(
-      table(
-        ['Action', 'Owner', 'Room', 'Relates to'],
-        doc.actions.map((a) => [md(a.text), md(a.owner ?? ''), md(a.room.label), md(actionSubject(a))])
-      )
-    );
+    blocks.push(`## ${OUTCOME_TITLES.actions}`, table([...ACTION_COLUMNS], doc.actions.map((a) => actionCells(a).map(md))));
   }
 
   if (rooms) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outcomeCommandSchemas } from './outcomes.js';
 
 /** The phases a board moves through. Going back is allowed and loses nothing. */
 export const PHASES = ['setup', 'brainstorm', 'group', 'vote', 'discuss', 'closed'] as const;
@@ -162,7 +163,8 @@ export const commandSchemas = {
   /** Copies one board's cards (and themes) from every room onto the plenary board, each tagged with its room. */
   'plenary:combine': boardRef,
   'themes:compare': boardRef,
-  'participant:done': z.object({ boardId: id, done: z.boolean() }).strict()
+  'participant:done': z.object({ boardId: id, done: z.boolean() }).strict(),
+  ...outcomeCommandSchemas
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;

@@ -10,6 +10,7 @@ import type {
   ThemeComparison,
   VoteResults
 } from './control.js';
+import type { Outcome, OutcomeList } from './outcomes.js';
 
 /** Who a Socket.IO connection is, as decided by the server from its handshake token. */
 export interface SessionIdentity {
@@ -46,6 +47,8 @@ export interface ControlSnapshot {
   doneCounts: DoneCounts[];
   /** Boards on which the caller said "I'm done" (participants). */
   myDone: string[];
+  /** The workshop's decisions and actions (every role sees them). */
+  outcomes: Outcome[];
 }
 
 /** Sent to a participant whose change to a board was refused and reverted. */
@@ -65,6 +68,10 @@ export interface CommandReplies {
   'participant:done': { boardId: string; done: boolean };
   'plenary:combine': { boardId: string; cards: number };
   'themes:compare': ThemeComparison;
+  'outcome:add': Outcome;
+  'outcome:update': Outcome;
+  'outcome:remove': { id: string };
+  'outcome:carry': { carried: number; outcomes: Outcome[] };
 }
 
 export type CommandReply<C extends CommandName> = C extends keyof CommandReplies ? CommandReplies[C] : ControlState;
@@ -91,6 +98,8 @@ export interface ServerToClientEvents {
   /** To a participant: their last change to a board was refused (and reverted), and why. */
   'change:refused': (refusal: ChangeRefused) => void;
   'rooms:counts': (counts: RoomCounts) => void;
+  /** Every decision and action of the workshop, after any of them changed. */
+  'outcomes:list': (list: OutcomeList) => void;
   'server:restarting': (info: { message: string }) => void;
 }
 

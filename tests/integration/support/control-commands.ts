@@ -125,5 +125,9 @@ export const WHO_MAY: Record<CommandName, 'facilitator' | 'participant' | 'voter
   'plenary:combine': 'facilitator',
   // A read: the theme names of every room, for the plenary comparison every screen may show.
   'themes:compare': 'anyone',
-  'participant:done': 'participant'
+  'participant:done': 'participant',
+  'outcome:add': 'facilitator',
+  'outcome:update': 'facilitator',
+  'outcome:remove': 'facilitator',
+  'outcome:carry': 'facilitator'
 };

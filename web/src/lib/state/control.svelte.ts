@@ -15,6 +15,7 @@ import {
   type DoneCounts,
   type ErrorCode,
   type MyVotes,
+  type Outcome,
   type PrivateCounts,
   type ServerToClientEvents,
   type SessionInfo,
@@ -46,7 +47,11 @@ const REPLIES_OTHER_THAN_STATE: ReadonlySet<CommandName> = new Set([
   'vote:retract',
   'participant:done',
   'plenary:combine',
-  'themes:compare'
+  'themes:compare',
+  'outcome:add',
+  'outcome:update',
+  'outcome:remove',
+  'outcome:carry'
 ]);
 
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -81,6 +86,8 @@ export class ControlChannel {
   restarting = $state(false);
   /** Boards on which this participant said "I'm done", as the server keeps them (survives reloads and rejoins). */
   myDone = $state.raw<ReadonlySet<string>>(new Set());
+  /** The workshop's decisions and actions, oldest first, as every screen sees them. */
+  outcomes = $state.raw<Outcome[]>([]);
 
   readonly clock = new ServerClock();
   readonly #socket: ControlSocket;
@@ -108,6 +115,7 @@ export class ControlChannel {
     socket.on('done:counts', (counts) => (this.doneCounts = { ...this.doneCounts, [counts.boardId]: counts }));
     socket.on('private:counts', (counts) => (this.privateCounts = { ...this.privateCounts, [counts.boardId]: counts }));
     socket.on('rooms:counts', ({ counts }) => (this.roomCounts = counts));
+    socket.on('outcomes:list', ({ outcomes }) => (this.outcomes = outcomes));
     socket.on('server:restarting', () => (this.restarting = true));
     socket.on('change:refused', (refusal) => this.#refusalListeners.forEach((listener) => listener(refusal)));
     window.addEventListener('offline', this.#onOffline);
@@ -178,6 +186,7 @@ export class ControlChannel {
     this.privateCounts = byBoard(snapshot.privateCounts ?? []);
     this.doneCounts = byBoard(snapshot.doneCounts ?? []);
     this.myDone = new Set(snapshot.myDone ?? []);
+    this.outcomes = snapshot.outcomes ?? [];
   }
 
   /** Records a change to "I'm done" that the server acknowledged. */

@@ -5,10 +5,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
-import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
+import { MESSAGE, encodeAwarenessMessage, encodeRefusalMessage, encodeSyncStep1 } from './messages.js';
 import { ownPresence } from './own-presence.js';
 import { frameOf, frameWriter } from './frames.js';
 import { ForeignClientError, MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
+import type { Refusal } from '../rooms/write-rules.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
 class ProtocolViolation extends Error {}
@@ -77,6 +78,11 @@ export class SyncPeer implements RoomPeer {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
     if (this.#frames) this.#frames.sendFrame(frameOf(message), this.#afterSend);
     else this.#socket.send(message, this.#afterSend);
+  }
+
+  /** Tells this connection that its change was refused; the withdrawal has already been sent to it. */
+  refused(refusal: Refusal): void {
+    this.send(encodeRefusalMessage(refusal.code, refusal.message));
   }
 
   /** One callback for every send (a room's edit goes to every connection: no closure per message). */

@@ -128,9 +128,14 @@ export function reconcileCards(doc: Y.Doc, target: readonly CardView[]): void {
 export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   const text = cardsMap(doc).get(id)?.get('text');
   if (!(text instanceof Y.Text)) return false;
-  const wanted = truncateText(next, LIMITS.cardText);
+  doc.transact(() => editTextTo(text, truncateText(next, LIMITS.cardText)));
+  return true;
+}
+
+/** Edits a Y.Text into `wanted` with the smallest delete + insert, never splitting a surrogate pair. */
+export function editTextTo(text: Y.Text, wanted: string): void {
   const current = text.toString();
-  if (current === wanted) return true;
+  if (current === wanted) return;
   let start = 0;
   while (start < current.length && start < wanted.length && current[start] === wanted[start]) start++;
   let end = 0;
@@ -144,11 +149,8 @@ export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   // Never cut between the two halves of a surrogate pair (emoji), on either side.
   if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
   if (end > 0 && isLowSurrogate(current.charCodeAt(current.length - end))) end--;
-  doc.transact(() => {
-    text.delete(start, current.length - start - end);
-    text.insert(start, wanted.slice(start, wanted.length - end));
-  });
-  return true;
+  text.delete(start, current.length - start - end);
+  text.insert(start, wanted.slice(start, wanted.length - end));
 }
 
 /** Changes a card's colour. */

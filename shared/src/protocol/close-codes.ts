@@ -29,3 +29,12 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 export function isTransientClose(code: number): boolean {
   return code < 4400 || code >= 4500 || code === CLOSE_CODES.badMessage || code === CLOSE_CODES.rateLimited;
 }
+
+/**
+ * Goldthread's own message type on the Yjs websocket, beside y-websocket's sync (0), awareness (1),
+ * auth (2) and query-awareness (3): the server refused the sender's last change. The payload is
+ * one varString, `{"error":{"code","message"}}`; it goes to the sending connection alone, right
+ * after the sync update that withdraws the change from its copy. The connection stays open.
+ * Stock y-websocket clients ignore the type (they log "Unable to compute message").
+ */
+export const YJS_REFUSAL_MESSAGE = 5;

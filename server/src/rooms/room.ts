@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { CLIENT_OWNERS_KEY, LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
+import { CARD_LIMITS, CLIENT_OWNERS_KEY, LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
 import { summariseTransaction, type TransactionSummary } from './transaction-summary.js';
 import { TrialCopy } from './trial-copy.js';
-import type { ChangeUnderReview, DocKind, KnownCard, Refusal, Writer } from './write-rules.js';
+import type { CardCorrection, ChangeUnderReview, DocKind, KnownCard, Refusal, Writer } from './write-rules.js';
 import type { BoardControl } from '@goldthread/shared';
 import type { Logger } from '../logger.js';
 
@@ -105,6 +105,12 @@ export class Room {
   readonly #trial: TrialCopy;
   /** The rules' verdict on the update being tried, with what it touched. */
   #verdict: { summary: TransactionSummary; refusal: Refusal | null } | null = null;
+  /** Fields the rules want the server to set once the update being tried is applied. */
+  #corrections: CardCorrection[] = [];
+  /** Set while trying an update from a participant who has already added their share of the document. */
+  #overBudget: Refusal | null = null;
+  /** Bytes of accepted updates per participant since the room loaded (see CARD_LIMITS.participantRoomBytes). */
+  readonly #bytesOf = new Map<string, number>();
   /** The whole document encoded, kept until the next change: every client that joins empty needs exactly this. */
   #fullState: Uint8Array | null = null;
   /** Whether this process's client id is in the owners map yet (see `#recordServerClient`). */
@@ -148,6 +154,12 @@ export class Room {
     const clients = [...Y.parseUpdateMeta(update).from.keys()];
     this.#requireOwnClients(clients, peer);
     this.#verdict = null;
+    this.#corrections = [];
+    const written = peer.participantId !== null && peer.role === 'participant' ? (this.#bytesOf.get(peer.participantId) ?? 0) : 0;
+    this.#overBudget =
+      written + update.length > CARD_LIMITS.participantRoomBytes
+        ? { code: 'payload_too_large', message: 'You have added as much to this room as one person can.' }
+        : null;
     let failure: unknown = null;
     try {
       // Yjs integrates an update's structs before reading its delete set, so a cut update can
@@ -157,7 +169,10 @@ export class Room {
       failure = error;
     }
     const verdict = this.#verdict as { summary: TransactionSummary; refusal: Refusal | null } | null;
+    const corrections = this.#corrections;
     this.#verdict = null;
+    this.#corrections = [];
+    this.#overBudget = null;
     // Structs waiting for a missing dependency would later integrate inside someone else's
     // transaction and be judged as theirs: they are dropped, and the peer must resync.
     const store = this.#trial.doc.store;
@@ -176,8 +191,18 @@ export class Room {
       return refusal;
     }
     Y.applyUpdate(this.doc, update, peer);
+    if (peer.participantId !== null && peer.role === 'participant') this.#bytesOf.set(peer.participantId, written + update.length);
     this.#claimClients(clients, peer);
+    if (corrections.length > 0) this.#correct(corrections);
     return null;
+  }
+
+  /** Sets the fields the server decides on cards just accepted (a server change, sent to everyone). */
+  #correct(corrections: CardCorrection[]): void {
+    const cards = cardsMap(this.doc);
+    this.doc.transact(() => {
+      for (const { cardId, field, value } of corrections) cards.get(cardId)?.set(field, value);
+    });
   }
 
   /**
@@ -349,7 +374,8 @@ export class Room {
     if (this.peers.has(origin)) {
       const touched = summary.cards.size + summary.themes.size + summary.otherRoots.size > 0;
       const refusal =
-        rules && touched
+        this.#overBudget ??
+        (rules && touched
           ? rules({
               doc,
               summary,
@@ -357,9 +383,11 @@ export class Room {
               known: this.#known,
               knownThemes: this.#knownThemes,
               boards: this.#boards,
-              docKind: this.kind
+              docKind: this.kind,
+              corrections: this.#corrections,
+              now: Date.now()
             })
-          : null;
+          : null);
       this.#verdict = { summary, refusal };
       if (refusal) return;
     }

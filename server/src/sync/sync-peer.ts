@@ -24,6 +24,7 @@ class TooLarge extends Error {}
 export class SyncPeer implements RoomPeer {
   readonly role: Role;
   readonly participantId: string | null;
+  readonly name: string | null;
   readonly readOnly: boolean;
   readonly #socket: WebSocket;
   /** Writes prebuilt frames (see frames.ts); null falls back to `ws.send`. */
@@ -36,12 +37,13 @@ export class SyncPeer implements RoomPeer {
 
   constructor(
     socket: WebSocket,
-    options: { role: Role; participantId: string | null; readOnly: boolean }
+    options: { role: Role; participantId: string | null; name?: string | null; readOnly: boolean }
   ) {
     this.#socket = socket;
     this.#frames = frameWriter(socket);
     this.role = options.role;
     this.participantId = options.participantId;
+    this.name = options.name ?? null;
     this.readOnly = options.readOnly;
   }
 

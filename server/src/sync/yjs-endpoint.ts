@@ -138,6 +138,7 @@ export class YjsEndpoint {
     const peer = new SyncPeer(ws, {
       role: admission.claims.role,
       participantId: admission.claims.participantId ?? null,
+      name: admission.claims.name ?? null,
       // The projector only watches: whatever it sends is dropped, unseen by anyone.
       readOnly: admission.claims.role === 'projector'
     });

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { CARD_LIMITS, CLIENT_OWNERS_KEY, LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
+import { CARD_LIMITS, CLIENT_OWNERS_KEY, LIMITS, PRESENCE_LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
@@ -89,6 +89,14 @@ export class Room {
   readonly #presenceChanged = new Set<number>();
   #presenceTimer: NodeJS.Timeout | null = null;
   #presenceSentAt = -Infinity;
+  /**
+   * Bytes presence may still send to this room's connections together (message size × recipients),
+   * refilled at PRESENCE_LIMITS.roomBytesPerSecond. When it runs dry, presence waits and the changes
+   * meanwhile merge (the latest state wins), so however many clients publish within their own
+   * limits, the room's presence traffic stays bounded.
+   */
+  #presenceBudget: number = PRESENCE_LIMITS.roomBurstBytes;
+  #presenceBudgetAt = performance.now();
   /** Open connections per participant, kept with `peers` so a head-count costs nothing during a join storm. */
   readonly #connectionsOf = new Map<string, number>();
   /** What kind of document this is: a room's board, the plenary, or someone's private space. */
@@ -485,13 +493,39 @@ export class Room {
   /** Sends every presence change since the last send, each client's latest state (or its removal), in one message. */
   readonly #sendPresence = () => {
     this.#presenceTimer = null;
+    const budget = this.#refillPresenceBudget();
+    if (budget < 0) {
+      // Over the room's rate: wait until the debt is paid; changes keep merging meanwhile.
+      this.#presenceTimer = setTimeout(this.#sendPresence, Math.ceil((-budget / PRESENCE_LIMITS.roomBytesPerSecond) * 1000));
+      return;
+    }
     this.#presenceSentAt = performance.now();
     const changed = [...this.#presenceChanged];
     this.#presenceChanged.clear();
     if (changed.length === 0 || this.peers.size === 0) return;
     const message = this.#options.encodeAwareness(this.awareness, changed);
+    this.#presenceBudget -= message.length * this.peers.size;
     for (const peer of this.peers.keys()) peer.send(message);
   };
+
+  /** Tops the presence budget up for the time since it was last looked at; returns what is left (negative: in debt). */
+  #refillPresenceBudget(): number {
+    const now = performance.now();
+    const refill = ((now - this.#presenceBudgetAt) / 1000) * PRESENCE_LIMITS.roomBytesPerSecond;
+    this.#presenceBudgetAt = now;
+    this.#presenceBudget = Math.min(PRESENCE_LIMITS.roomBurstBytes, this.#presenceBudget + refill);
+    return this.#presenceBudget;
+  }
+
+  /**
+   * Takes `bytes` from the room's presence budget for a reply to one connection (its query for
+   * everyone's presence); false, taking nothing, when the room is over its rate.
+   */
+  spendPresenceBytes(bytes: number): boolean {
+    if (this.#refillPresenceBudget() < bytes) return false;
+    this.#presenceBudget -= bytes;
+    return true;
+  }
 
   /**
    * Seals the journal and encodes the state in the same tick, so the snapshot holds every

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
+import { CLOSE_CODES, RATES, errorBody, isOwnPresence, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
 import { MESSAGE, encodeAwarenessMessage, encodeRefusalMessage, encodeSyncStep1 } from './messages.js';
 import { ownPresence } from './own-presence.js';
@@ -150,16 +150,24 @@ export class SyncPeer implements RoomPeer {
         return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
       }
       case MESSAGE.awareness: {
-        // Only this connection's own presence counts; other people's, echoed back, is dropped.
-        const update = ownPresence(decoding.readVarUint8Array(decoder), (clientId) => room.mayPublishPresence(this, clientId));
+        // Only this connection's own presence counts; other people's, echoed back, is dropped, and
+        // so is a state that is not exactly who this connection is (its name and role, a palette colour).
+        const update = ownPresence(
+          decoding.readVarUint8Array(decoder),
+          (clientId) => room.mayPublishPresence(this, clientId),
+          (state) => isOwnPresence(state, this)
+        );
         if (!update) return null;
         if (update.length > RATES.awarenessBytes) throw new TooLarge('Presence updates are limited to 8 KiB.');
         // Presence is lossy by nature (the latest state wins, and clients re-send it): excess is dropped.
         if (this.#awareness.take()) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
         return null;
       }
-      case MESSAGE.queryAwareness:
-        return encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]);
+      case MESSAGE.queryAwareness: {
+        // Answered from the room's presence budget: a flood of queries is presence traffic too.
+        const reply = encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]);
+        return room.spendPresenceBytes(reply.length) ? reply : null;
+      }
       case MESSAGE.auth:
         // Authentication happens at the upgrade; the stock client never sends this.
         return null;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CLOSE_CODES,
+  CONNECTION_LIMITS,
   LIMITS,
   PLENARY_ROOM_ID,
   YJS_PATH,
@@ -29,6 +30,9 @@ interface Admission {
   workshopId: string;
   roomId: string;
   claims: TokenClaims;
+  /** The token as presented, and the address it came from: what the connection caps count by. */
+  token: string;
+  address: string;
 }
 
 interface Refusal {
@@ -57,6 +61,9 @@ export class YjsEndpoint {
   #nextGroup = 0;
   #checkedGroup = 0;
   readonly #heartbeat: NodeJS.Timeout;
+  /** Open connections per token and per address (see CONNECTION_LIMITS). */
+  readonly #perToken = new ConnectionCounts();
+  readonly #perAddress = new ConnectionCounts();
 
   constructor(options: YjsEndpointOptions) {
     this.#options = options;
@@ -85,7 +92,20 @@ export class YjsEndpoint {
       refuseUpgrade(socket, admission.status, admission.error, admission.message);
       return;
     }
+    const overCap = this.#overCap(admission);
+    if (overCap) {
+      // Upgraded only to be closed with a named code, so the client can say why (an HTTP refusal reads as a network error).
+      this.#wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.tooManyConnections, closeReason('rate_limited', overCap)));
+      return;
+    }
+    this.#perToken.add(admission.token);
+    this.#perAddress.add(admission.address);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, admission));
+    // Counted from now until the socket is gone, upgraded or not.
+    socket.once('close', () => {
+      this.#perToken.remove(admission.token);
+      this.#perAddress.remove(admission.address);
+    });
   }
 
   /** Number of open connections. */
@@ -108,7 +128,8 @@ export class YjsEndpoint {
     const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
     const target = parseRoomDocName(docName);
     if (!target) return { status: 404, error: 'not_found', message: 'Documents are named <workshopId>/<roomId>.' };
-    const claims = this.#options.workshops.verifyToken(url.searchParams.get('token'));
+    const token = url.searchParams.get('token');
+    const claims = this.#options.workshops.verifyToken(token);
     if (!claims) return { status: 401, error: 'unauthorized', message: 'A valid token is required.' };
     if (claims.workshopId !== target.workshopId) {
       return { status: 403, error: 'forbidden', message: 'That token is for another workshop.' };
@@ -125,12 +146,20 @@ export class YjsEndpoint {
       if (!owner && claims.role !== 'facilitator') {
         return { status: 403, error: 'forbidden', message: 'Only its owner and the facilitator can open a private space.' };
       }
-      return { workshopId: target.workshopId, roomId: privateRoomKey(target.roomId, target.privateOf), claims };
+      return { workshopId: target.workshopId, roomId: privateRoomKey(target.roomId, target.privateOf), claims, token: token!, address: addressOf(req) };
     }
     if (claims.role === 'participant' && claims.roomId !== target.roomId && !plenary) {
       return { status: 403, error: 'forbidden', message: 'Participants may open only their own room and the plenary.' };
     }
-    return { workshopId: target.workshopId, roomId: target.roomId, claims };
+    return { workshopId: target.workshopId, roomId: target.roomId, claims, token: token!, address: addressOf(req) };
+  }
+
+  /** Why this admission would pass a connection cap, or null: one token, or one address, may hold only so many. */
+  #overCap(admission: Admission): string | null {
+    const perToken = admission.claims.role === 'participant' ? CONNECTION_LIMITS.perParticipantToken : CONNECTION_LIMITS.perStaffToken;
+    if (this.#perToken.get(admission.token) >= perToken) return `This link already has ${perToken} connections open; close a tab.`;
+    if (this.#perAddress.get(admission.address) >= CONNECTION_LIMITS.perAddress) return 'Too many connections from this network.';
+    return null;
   }
 
   #connect(ws: WebSocket, admission: Admission): void {
@@ -181,6 +210,34 @@ export class YjsEndpoint {
       ws.ping();
     }
   }
+}
+
+/** Open connections per key, forgetting a key when its last connection closes. */
+class ConnectionCounts {
+  readonly #counts = new Map<string, number>();
+
+  get(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.#counts.set(key, this.get(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.get(key) - 1;
+    if (left > 0) this.#counts.set(key, left);
+    else this.#counts.delete(key);
+  }
+}
+
+/** The peer address of an upgrade (behind a reverse proxy, the proxy's). */
+const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+
+/** A close reason: the JSON error body, within the 123 bytes a close frame allows. */
+function closeReason(code: ErrorCode, message: string): string {
+  const reason = JSON.stringify(errorBody(code, message));
+  return Buffer.byteLength(reason) <= 123 ? reason : JSON.stringify(errorBody(code, message.slice(0, 60)));
 }
 
 function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {

@@ -92,14 +92,30 @@ export class YjsEndpoint {
       refuseUpgrade(socket, admission.status, admission.error, admission.message);
       return;
     }
+    if (this.#perAddress.get(admission.address) >= CONNECTION_LIMITS.perAddress) {
+      // Past the address's cap even counting the refusals still waiting: dropped at once, at no cost.
+      socket.destroy();
+      return;
+    }
+    this.#perAddress.add(admission.address);
     const overCap = this.#overCap(admission);
     if (overCap) {
-      // Upgraded only to be closed with a named code, so the client can say why (an HTTP refusal reads as a network error).
-      this.#wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.tooManyConnections, closeReason('rate_limited', overCap)));
+      // Held a moment, then upgraded only to be closed with a named code, so the client can say
+      // why (a refused upgrade reads as a network error) and a retry loop runs slowly. The wait
+      // varies, so a burst of refusals is not answered in one burst that holds up everyone's edits.
+      const wait = CONNECTION_LIMITS.refusalDelayMs * (0.5 + Math.random());
+      const timer = setTimeout(() => {
+        if (socket.destroyed) return;
+        this.#wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.tooManyConnections, closeReason('rate_limited', overCap)));
+      }, wait);
+      timer.unref();
+      socket.once('close', () => {
+        clearTimeout(timer);
+        this.#perAddress.remove(admission.address);
+      });
       return;
     }
     this.#perToken.add(admission.token);
-    this.#perAddress.add(admission.address);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, admission));
     // Counted from now until the socket is gone, upgraded or not.
     socket.once('close', () => {
@@ -154,12 +170,10 @@ export class YjsEndpoint {
     return { workshopId: target.workshopId, roomId: target.roomId, claims, token: token!, address: addressOf(req) };
   }
 
-  /** Why this admission would pass a connection cap, or null: one token, or one address, may hold only so many. */
+  /** Why this admission would pass its token's connection cap, or null. */
   #overCap(admission: Admission): string | null {
     const perToken = admission.claims.role === 'participant' ? CONNECTION_LIMITS.perParticipantToken : CONNECTION_LIMITS.perStaffToken;
-    if (this.#perToken.get(admission.token) >= perToken) return `This link already has ${perToken} connections open; close a tab.`;
-    if (this.#perAddress.get(admission.address) >= CONNECTION_LIMITS.perAddress) return 'Too many connections from this network.';
-    return null;
+    return this.#perToken.get(admission.token) >= perToken ? `This link already has ${perToken} connections open; close a tab.` : null;
   }
 
   #connect(ws: WebSocket, admission: Admission): void {

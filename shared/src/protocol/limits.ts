@@ -55,8 +55,10 @@ export const CONNECTION_LIMITS = {
   perParticipantToken: 16,
   /** Open connections per facilitator or projector token (a console opens every room, the plenary and private spaces). */
   perStaffToken: 96,
-  /** Open connections from one address (a venue behind one NAT is one address). */
-  perAddress: 2000
+  /** Open connections from one address (a venue behind one NAT is one address), refused ones still waiting included. */
+  perAddress: 2000,
+  /** A connection over a cap waits this long before it is closed, so a client retrying in a loop retries slowly. */
+  refusalDelayMs: 2000
 } as const;
 
 /** Presence (awareness) fan-out per room: bytes sent to all its connections together, per second. */

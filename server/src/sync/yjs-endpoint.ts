@@ -48,6 +48,14 @@ interface Refusal {
 const HEARTBEAT_GROUPS = 30;
 
 /**
+ * Upgrades are admitted this many per turn of the event loop: a thousand arriving together would
+ * otherwise be checked and answered back to back while everyone's edits wait behind them.
+ */
+const ADMISSIONS_PER_TURN = 20;
+/** Upgrades waiting to be admitted beyond this many are dropped at once. */
+const ADMISSIONS_WAITING_MAX = 5000;
+
+/**
  * The y-websocket endpoint at `/yjs/<workshopId>/<roomId>?token=...`. The token is checked
  * before the upgrade completes; refused upgrades get an HTTP error with a JSON body.
  */
@@ -64,6 +72,9 @@ export class YjsEndpoint {
   /** Open connections per token and per address (see CONNECTION_LIMITS). */
   readonly #perToken = new ConnectionCounts();
   readonly #perAddress = new ConnectionCounts();
+  /** Upgrades waiting for their turn (see ADMISSIONS_PER_TURN). */
+  #waiting: { req: IncomingMessage; socket: Duplex; head: Buffer }[] = [];
+  #admitting = false;
 
   constructor(options: YjsEndpointOptions) {
     this.#options = options;
@@ -77,9 +88,29 @@ export class YjsEndpoint {
     return url === YJS_PATH || url.startsWith(`${YJS_PATH}/`) || url.startsWith(`${YJS_PATH}?`);
   }
 
-  /** Authenticates and completes (or refuses) an upgrade. */
+  /** Authenticates and completes (or refuses) an upgrade, in its turn (see ADMISSIONS_PER_TURN). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    if (this.#waiting.length >= ADMISSIONS_WAITING_MAX) {
+      socket.destroy();
+      return;
+    }
+    this.#waiting.push({ req, socket, head });
+    if (!this.#admitting) {
+      this.#admitting = true;
+      setImmediate(this.#admitSome);
+    }
+  }
+
+  /** Admits the next few waiting upgrades, then lets other work run before the next few. */
+  readonly #admitSome = () => {
+    const turn = this.#waiting.splice(0, ADMISSIONS_PER_TURN);
+    for (const { req, socket, head } of turn) if (!socket.destroyed) this.#upgradeNow(req, socket, head);
+    if (this.#waiting.length > 0) setImmediate(this.#admitSome);
+    else this.#admitting = false;
+  };
+
+  #upgradeNow(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     let admission: Admission | Refusal;
     try {
       admission = this.#admit(req);

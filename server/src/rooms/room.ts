@@ -382,7 +382,7 @@ export class Room {
     if (this.peers.has(origin)) {
       const touched = summary.cards.size + summary.themes.size + summary.otherRoots.size > 0;
       const refusal =
-        this.#overBudget ??
+        (touched ? this.#overBudget : null) ??
         (rules && touched
           ? rules({
               doc,

@@ -6,6 +6,7 @@ import type { DurabilityResult } from './scenarios/durability.js';
 import type { MemoryResult } from './scenarios/memory.js';
 import type { WebResult } from './scenarios/web.js';
 import type { NotesResult } from './scenarios/notes.js';
+import type { IsolationResult } from './scenarios/isolation.js';
 import { formatTable } from './support/stats.js';
 import { median } from './support/context.js';
 
@@ -31,6 +32,7 @@ export interface BenchResults {
     memory?: MemoryResult;
     web?: WebResult;
     notes?: NotesResult[];
+    isolation?: IsolationResult;
   };
   targets: TargetVerdict[];
   errors: Record<string, string>;
@@ -155,6 +157,20 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
       met: worst < 1000
     });
   } else missing(notesTarget);
+
+  const isolation = results.scenarios.isolation;
+  const isolationTarget = 'another workshop’s edit p99 ≤ 2× its quiet p99 while one token opens thousands of connections, or clients flood presence within their limits';
+  if (isolation) {
+    const quiet = isolation.quiet.latencyMs.p99;
+    const worst = Math.max(isolation.connectionFlood.latencyMs.p99, isolation.presenceFlood.latencyMs.p99);
+    verdicts.push({
+      target: isolationTarget,
+      measured:
+        `quiet ${quiet} ms; ${isolation.connectionFlood.attempts} connections tried: ${isolation.connectionFlood.latencyMs.p99} ms (${ratio(isolation.connectionFlood.latencyMs.p99, quiet)}); ` +
+        `presence flood: ${isolation.presenceFlood.latencyMs.p99} ms (${ratio(isolation.presenceFlood.latencyMs.p99, quiet)})`,
+      met: worst <= 2 * quiet && isolation.connectionFlood.deliveryPercent === 100 && isolation.presenceFlood.deliveryPercent === 100
+    });
+  } else missing(isolationTarget);
   return verdicts;
 }
 
@@ -232,6 +248,34 @@ export function printReport(results: BenchResults): void {
           r.withPresence.generatorUsage.cpuPercent,
           r.withPresence.generatorLoopDelayP99Ms
         ])
+      )
+    );
+  }
+  const isolation = results.scenarios.isolation;
+  if (isolation) {
+    section(
+      `Isolation (${isolation.clients} clients, ${isolation.writers} writers × 2 cards/s, ${isolation.seconds} s a phase; the noise comes from another workshop)`,
+      formatTable(
+        ['phase', 'edit p50 ms', 'edit p99 ms', 'p99 vs quiet', 'delivered %', 'noise'],
+        [
+          ['quiet', isolation.quiet.latencyMs.p50, isolation.quiet.latencyMs.p99, '1.00×', 100, '–'],
+          [
+            'one token, many connections',
+            isolation.connectionFlood.latencyMs.p50,
+            isolation.connectionFlood.latencyMs.p99,
+            ratio(isolation.connectionFlood.latencyMs.p99, isolation.quiet.latencyMs.p99),
+            isolation.connectionFlood.deliveryPercent,
+            `${isolation.connectionFlood.attempts} tried, ${isolation.connectionFlood.capped} closed at the cap, ${isolation.connectionFlood.heldAtOnce} held`
+          ],
+          [
+            'presence flood',
+            isolation.presenceFlood.latencyMs.p50,
+            isolation.presenceFlood.latencyMs.p99,
+            ratio(isolation.presenceFlood.latencyMs.p99, isolation.quiet.latencyMs.p99),
+            isolation.presenceFlood.deliveryPercent,
+            `${isolation.presenceFlood.clients} clients, ${isolation.presenceFlood.updatesSent} updates, ${(isolation.presenceFlood.bytesPerSecondReceived / 1048576).toFixed(1)} MiB/s sent to them`
+          ]
+        ]
       )
     );
   }

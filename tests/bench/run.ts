@@ -12,12 +12,13 @@ import { durabilityScenario } from './scenarios/durability.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { webScenario } from './scenarios/web.js';
 import { notesScenario } from './scenarios/notes.js';
+import { isolationScenario } from './scenarios/isolation.js';
 import { judgeTargets, printReport, type BenchResults } from './report.js';
 
 /**
  * `pnpm bench` — Goldthread against the reference y-websocket server, scenario by scenario.
  *   --quick            a tenth of the clients, cards and workshops (also BENCH_SCALE=0.1)
- *   --only=a,b         run some scenarios: fanout, join, presence, durability, memory, web, notes
+ *   --only=a,b         run some scenarios: fanout, join, presence, durability, memory, web, notes, isolation
  *   --repeat=N         run the 1,000-client fan-out and the join storm N times, alternating
  *                      which server goes first, and the journal on/off A-B-B-A block N times;
  *                      the targets are judged on the medians
@@ -43,7 +44,7 @@ if (reportOnly) {
 
 const scale = flag('quick') ? 0.1 : Number(process.env.BENCH_SCALE ?? '1');
 if (!Number.isFinite(scale) || scale <= 0 || scale > 1) throw new Error('BENCH_SCALE must be in (0, 1]');
-const ALL = ['fanout', 'join', 'presence', 'durability', 'memory', 'web', 'notes'] as const;
+const ALL = ['fanout', 'join', 'presence', 'durability', 'memory', 'web', 'notes', 'isolation'] as const;
 type Name = (typeof ALL)[number];
 const only = (option('only')?.split(',').map((s) => s.trim()) ?? [...ALL]) as Name[];
 for (const name of only) if (!ALL.includes(name)) throw new Error(`unknown scenario "${name}"; choose from ${ALL.join(', ')}`);
@@ -95,7 +96,8 @@ const scenarios: Record<Name, (ctx: BenchContext) => Promise<unknown>> = {
   durability: durabilityScenario,
   memory: memoryScenario,
   web: webScenario,
-  notes: notesScenario
+  notes: notesScenario,
+  isolation: isolationScenario
 };
 
 const write = () => {

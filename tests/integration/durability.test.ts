@@ -62,7 +62,7 @@ describe('durability', () => {
     const server = await newServer({ config: { saveQuietMs: 20, saveMaxMs: 50 } });
     servers.push(server);
     const workshop = await createWorkshop(server.url);
-    const person = await joinRoom(server.url, workshop, 'South');
+    const person = await joinRoom(server.url, workshop, 'South', 'P');
     const room = workshop.rooms[2]!;
     const client = connectProvider(server.wsUrl, workshop.id, room.id, person.token);
     clients.push(client);

@@ -47,7 +47,7 @@ describe('idle rooms', () => {
     for (let w = 0; w < 4; w++) {
       const workshop = await createWorkshop(server.url, { title: `Workshop ${w}` });
       for (const roomName of ['North', 'Central', 'South']) {
-        const person = await joinRoom(server.url, workshop, roomName);
+        const person = await joinRoom(server.url, workshop, roomName, 'P');
         const client = connectProvider(server.wsUrl, workshop.id, person.roomId, person.token);
         clients.push(client);
         await within(client.synced, 5000, 'sync');

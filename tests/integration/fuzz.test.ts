@@ -128,7 +128,7 @@ const texts = (doc: Y.Doc) => readCards(doc).map((card) => card.text);
 
 /** A card added on one client arrives at the other. */
 async function cardTravels(from: ProviderClient, to: ProviderClient, boardId: string, authorId: string, text: string) {
-  addCard(from.doc, { boardId, text, authorId, authorName: 'Checker' });
+  addCard(from.doc, { boardId, text, authorId, authorName: 'Anonymous' });
   await waitForDoc(to.doc, (doc) => texts(doc).includes(text), 5000, `"${text}" to arrive`);
 }
 

@@ -35,7 +35,7 @@ describe('a crash (SIGKILL)', () => {
     const dataDir = freshDataDir();
     const server = await start(dataDir);
     const workshop = await createWorkshop(server.url);
-    const writers = await Promise.all(['Ann', 'Bo', 'Cy'].map((name) => joinRoom(server.url, workshop, 'North', name)));
+    const writers = await Promise.all(['Ann', 'Bo', 'Cy'].map(async (name) => ({ ...(await joinRoom(server.url, workshop, 'North', name)), name })));
     const room = workshop.rooms[0]!.id;
     const wsUrl = `${server.url.replace('http', 'ws')}/yjs`;
     const sent: { text: string; at: number }[] = [];
@@ -50,7 +50,7 @@ describe('a crash (SIGKILL)', () => {
     for (let i = 0; i < 150; i++) {
       for (const { client, writer } of docs) {
         const text = `${writer.participantId} #${i}`;
-        addCard(client.doc, { boardId: workshop.boards[0]!.id, text, authorId: writer.participantId, authorName: 'W' });
+        addCard(client.doc, { boardId: workshop.boards[0]!.id, text, authorId: writer.participantId, authorName: writer.name });
         sent.push({ text, at: Date.now() });
       }
       if (i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));

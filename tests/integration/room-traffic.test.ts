@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import type * as Y from 'yjs';
 import WebSocket from 'ws';
-import { CLIENT_OWNERS_KEY, SERVER_CLIENT_OWNER, addCard, readCards } from '@goldthread/shared';
+import { CLIENT_OWNERS_KEY, PRESENCE_COLOURS, SERVER_CLIENT_OWNER, addCard, readCards } from '@goldthread/shared';
 import { createWorkshop, joinRoom, newServer, type TestServer } from './support/server.js';
 import { connectProvider, waitForDoc, within, type ProviderClient } from './support/yjs-clients.js';
 
@@ -69,8 +69,8 @@ describe('presence', () => {
   it("nobody can overwrite another person's presence", async () => {
     const { workshop, north, people, connected } = await room(2);
     const [ann, bo] = connected as [ProviderClient, ProviderClient];
-    ann.provider.awareness.setLocalStateField('user', { id: people[0]!.participantId, name: 'Ann' });
-    await untilPresence(bo, (states) => (states.get(ann.doc.clientID)?.user as { name?: string } | undefined)?.name === 'Ann', 'Bo to see Ann');
+    ann.provider.awareness.setLocalStateField('user', { id: people[0]!.participantId, name: 'Person 0', role: 'participant', color: PRESENCE_COLOURS[0] });
+    await untilPresence(bo, (states) => (states.get(ann.doc.clientID)?.user as { name?: string } | undefined)?.name === 'Person 0', 'Bo to see Ann');
 
     // A third connection claims Ann's client id with a newer clock and a different name.
     const mallory = await joinRoom(server.url, workshop, 'North', 'Mallory');

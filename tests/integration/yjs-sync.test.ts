@@ -53,8 +53,8 @@ describe('y-websocket endpoint', () => {
   it("a card added in North never reaches Central's document", async () => {
     const workshop = await createWorkshop(server.url);
     const [northRoom, centralRoom] = workshop.rooms;
-    const northPerson = await joinRoom(server.url, workshop, 'North');
-    const centralPerson = await joinRoom(server.url, workshop, 'Central');
+    const northPerson = await joinRoom(server.url, workshop, 'North', 'N');
+    const centralPerson = await joinRoom(server.url, workshop, 'Central', 'C');
     const facilitator = await facilitatorToken(server.url, workshop);
     const north = connect(server.wsUrl, workshop.id, northRoom!.id, northPerson.token);
     const central = connect(server.wsUrl, workshop.id, centralRoom!.id, centralPerson.token);
@@ -138,7 +138,7 @@ describe('y-websocket endpoint', () => {
     await server.close({ removeData: true });
     server = await newServer({ store });
     const workshop = await createWorkshop(server.url);
-    const person = await joinRoom(server.url, workshop, 'North');
+    const person = await joinRoom(server.url, workshop, 'North', 'X');
     const room = workshop.rooms[0]!;
 
     // A raw client sends an update the moment the socket opens, while the room is still loading.
@@ -162,8 +162,8 @@ describe('y-websocket endpoint', () => {
   it('a malformed Yjs message closes only that connection; its room and other rooms carry on', async () => {
     const workshop = await createWorkshop(server.url);
     const [north, central] = workshop.rooms;
-    const northPerson = await joinRoom(server.url, workshop, 'North');
-    const centralPerson = await joinRoom(server.url, workshop, 'Central');
+    const northPerson = await joinRoom(server.url, workshop, 'North', 'N');
+    const centralPerson = await joinRoom(server.url, workshop, 'Central', 'C');
     const northClient = connect(server.wsUrl, workshop.id, north!.id, northPerson.token);
     const centralClient = connect(server.wsUrl, workshop.id, central!.id, centralPerson.token);
     await within(Promise.all([northClient.synced, centralClient.synced]), 5000, 'sync');

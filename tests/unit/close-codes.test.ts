@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES, isTransientClose } from '@goldthread/shared';
 
 describe('which closes a client should reconnect after', () => {
-  it('reconnects after a restart, an unavailable room, a refused message or a rate limit', () => {
-    for (const code of [1006, CLOSE_CODES.serverRestarting, CLOSE_CODES.unavailable, CLOSE_CODES.badMessage, CLOSE_CODES.rateLimited]) {
+  it('reconnects after a restart, an unavailable room, a refused message, a rate limit or a connection cap', () => {
+    for (const code of [1006, CLOSE_CODES.serverRestarting, CLOSE_CODES.unavailable, CLOSE_CODES.badMessage, CLOSE_CODES.rateLimited, CLOSE_CODES.tooManyConnections]) {
       expect(isTransientClose(code), String(code)).toBe(true);
     }
   });

@@ -3,12 +3,15 @@ import {
   addTheme,
   cardsMap,
   deleteCard,
+  newId,
   normaliseThemeName,
   putCard,
+  readCard,
   readCards,
   readThemes,
   setCardText,
   themesMap,
+  type CardView,
   type PrivateCounts,
   type ThemeComparison
 } from '@goldthread/shared';
@@ -17,9 +20,11 @@ import type { Room } from '../rooms/room.js';
 import type { StoredWorkshop } from '../store/types.js';
 
 /**
- * Moves every private card of a board into its author's room (keeping id, author and time)
- * and removes it from the private document. Safe to run again: a card already moved is
- * written with the same id, so nothing doubles.
+ * Moves every private card of a board into its author's room (keeping author and time) and
+ * removes it from the private document. Only the space's owner's cards move, and a private card
+ * never replaces a card already in the room: one whose id is taken by another card is given a
+ * fresh id. Safe to run again: a card already moved (same id, author, board and time) is written
+ * over itself, so nothing doubles.
  */
 export async function revealPrivateCards(rooms: RoomRegistry, workshop: StoredWorkshop, boardId: string): Promise<number> {
   let moved = 0;
@@ -28,14 +33,31 @@ export async function revealPrivateCards(rooms: RoomRegistry, workshop: StoredWo
     if (kind.kind !== 'private') continue;
     const roomId = key.split('/')[0]!;
     if (!workshop.rooms.some((room) => room.id === roomId)) continue;
-    const cards = await rooms.change(workshop.id, key, (priv) => readCards(priv.doc).filter((card) => card.boardId === boardId));
+    const cards = await rooms.change(workshop.id, key, (priv) =>
+      readCards(priv.doc).filter((card) => card.boardId === boardId && card.authorId === kind.participantId)
+    );
     if (cards.length === 0) continue;
-    await rooms.change(workshop.id, roomId, (room) => room.doc.transact(() => cards.forEach((card) => putCard(room.doc, card))));
+    await rooms.change(workshop.id, roomId, (room) =>
+      room.doc.transact(() => {
+        const existing = cardsMap(room.doc);
+        for (const card of cards) {
+          const id = existing.has(card.id) && !isSameCard(readCard(card.id, existing.get(card.id)), card) ? newId() : card.id;
+          putCard(room.doc, { ...card, id });
+        }
+      })
+    );
     await rooms.change(workshop.id, key, (priv) => priv.doc.transact(() => cards.forEach((card) => deleteCard(priv.doc, card.id))));
     moved += cards.length;
   }
   return moved;
 }
+
+/** Whether a room's card is this private card, moved by an earlier Reveal. */
+const isSameCard = (public_: CardView | null, private_: CardView) =>
+  public_ !== null &&
+  public_.authorId === private_.authorId &&
+  public_.boardId === private_.boardId &&
+  public_.createdAt === private_.createdAt;
 
 /**
  * Copies one board's cards and themes from every room onto the plenary board. Each card

@@ -1,17 +1,20 @@
 import * as Y from 'yjs';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import { CLIENT_OWNERS_KEY, LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
+import { CARD_LIMITS, CLIENT_OWNERS_KEY, LIMITS, PRESENCE_LIMITS, SERVER_CLIENT_OWNER, cardsMap, readCards, roomDocName, themesMap } from '@goldthread/shared';
 import { SaveScheduler } from './save-scheduler.js';
 import type { RoomSnapshot } from '../store/types.js';
 import type { RoomJournal } from '../store/journal.js';
-import { summariseTransaction } from './transaction-summary.js';
-import type { ChangeUnderReview, DocKind, KnownCard, Refusal, Writer } from './write-rules.js';
+import { summariseTransaction, type TransactionSummary } from './transaction-summary.js';
+import { TrialCopy } from './trial-copy.js';
+import type { CardCorrection, ChangeUnderReview, DocKind, KnownCard, Refusal, Writer } from './write-rules.js';
 import type { BoardControl } from '@goldthread/shared';
 import type { Logger } from '../logger.js';
 
 /** A connected client of a room, as the room sees it. */
 export interface RoomPeer extends Writer {
   send(message: Uint8Array): void;
+  /** Tells this connection alone that its change was refused (and withdrawn). */
+  refused?(refusal: Refusal): void;
 }
 
 /** Thrown when applying an update would grow the document past its limit; nothing is applied. */
@@ -23,7 +26,7 @@ export class MissingDependencyError extends Error {}
 /** Thrown, before anything is applied, for an update written under another person's Yjs client id. */
 export class ForeignClientError extends Error {}
 
-/** Judges a peer's change to the document; a refusal reverts it for everyone. */
+/** Judges a peer's change to the document, tried on a copy; a refused change never reaches the live one. */
 export type RoomRules = (change: ChangeUnderReview) => Refusal | null;
 
 /** Origin of the saved state applied when a room loads: already saved, so not a change. */
@@ -32,6 +35,8 @@ const LOAD_ORIGIN = Symbol('goldthread-load');
 const CLAIM_ORIGIN = Symbol('goldthread-claim');
 /** Origin of journal records replayed at load: already journaled, but not yet in a snapshot. */
 const REPLAY_ORIGIN = Symbol('goldthread-replay');
+/** Origin of a refused update's withdrawal (its ids without content, and what it deleted put back). */
+const WITHDRAWAL_ORIGIN = Symbol('goldthread-withdrawal');
 /**
  * Presence (cursors, "is typing") is sent on at most this often per room, all changes since the
  * last send in one message: 300 people moving at 2 Hz then cost 10 messages a second to each
@@ -54,7 +59,7 @@ export interface RoomOptions {
   kind?: DocKind;
   /** Called after every change is published. */
   onChange?: () => void;
-  /** Called when a peer's change was refused (and reverted), to tell that person why. */
+  /** Called when a peer's change was refused (and withdrawn), to tell that person why. */
   onRefusal?: (peer: RoomPeer, refusal: Refusal) => void;
   /** Largest the encoded document may grow; defaults to LIMITS.roomDocumentBytes. */
   maxBytes?: number;
@@ -84,6 +89,14 @@ export class Room {
   readonly #presenceChanged = new Set<number>();
   #presenceTimer: NodeJS.Timeout | null = null;
   #presenceSentAt = -Infinity;
+  /**
+   * Bytes presence may still send to this room's connections together (message size × recipients),
+   * refilled at PRESENCE_LIMITS.roomBytesPerSecond. When it runs dry, presence waits and the changes
+   * meanwhile merge (the latest state wins), so however many clients publish within their own
+   * limits, the room's presence traffic stays bounded.
+   */
+  #presenceBudget: number = PRESENCE_LIMITS.roomBurstBytes;
+  #presenceBudgetAt = performance.now();
   /** Open connections per participant, kept with `peers` so a head-count costs nothing during a join storm. */
   readonly #connectionsOf = new Map<string, number>();
   /** What kind of document this is: a room's board, the plenary, or someone's private space. */
@@ -96,11 +109,16 @@ export class Room {
   readonly #known = new Map<string, KnownCard>();
   /** Board of every theme. */
   readonly #knownThemes = new Map<string, string>();
-  /** Captures only refused transactions, so they can be reverted. */
-  readonly #reverter: Y.UndoManager;
-  #refused: { transaction: Y.Transaction; refusal: Refusal } | null = null;
-  /** Updates of a refused change and its revert, sent together once the revert is done. */
-  #held: Uint8Array[] = [];
+  /** The copy each peer's update is judged on before the live document sees it (see TrialCopy). */
+  readonly #trial: TrialCopy;
+  /** The rules' verdict on the update being tried, with what it touched. */
+  #verdict: { summary: TransactionSummary; refusal: Refusal | null } | null = null;
+  /** Fields the rules want the server to set once the update being tried is applied. */
+  #corrections: CardCorrection[] = [];
+  /** Set while trying an update from a participant who has already added their share of the document. */
+  #overBudget: Refusal | null = null;
+  /** Bytes of accepted updates per participant since the room loaded (see CARD_LIMITS.participantRoomBytes). */
+  readonly #bytesOf = new Map<string, number>();
   /** The whole document encoded, kept until the next change: every client that joins empty needs exactly this. */
   #fullState: Uint8Array | null = null;
   /** Whether this process's client id is in the owners map yet (see `#recordServerClient`). */
@@ -122,21 +140,20 @@ export class Room {
       maxMs: options.saveMaxMs,
       onError: (error) => options.logger.error(`saving room ${this.name} failed; will retry on the next change`, error)
     });
-    // The judge must run before the reverter's own afterTransaction handler.
-    this.doc.on('afterTransaction', this.#judge);
-    this.#reverter = new Y.UndoManager(this.doc, {
-      captureTimeout: 0,
-      captureTransaction: (transaction) => transaction === this.#refused?.transaction
-    });
+    this.#trial = new TrialCopy(this.doc);
+    this.#trial.doc.on('afterTransaction', this.#judge);
     this.doc.on('update', this.#onUpdate);
     this.awareness.on('update', this.#onAwareness);
   }
 
   /**
-   * Applies an update a peer sent. A change the rules refuse is reverted at once; the peers
-   * receive the change and its revert together, so nobody sees it. Returns the refusal, if any.
-   * Throws (after reverting whatever a refused, half-decoded update integrated) for an update
-   * that cannot be decoded, or that depends on changes this document does not have.
+   * Applies an update a peer sent, if the rules accept it. It is tried on a copy first: an
+   * accepted update then goes to the live document (and the other peers) as sent; a refused one
+   * never does — the live document and every peer receive only its withdrawal (its ids without
+   * content, and whatever it deleted put back), which also puts the sender's own copy right, and
+   * the sender alone is told why. Returns the refusal, if any. Throws (after withdrawing whatever
+   * part of it was tried) for an update that cannot be decoded, or that depends on changes this
+   * document does not have.
    */
   applyFromPeer(update: Uint8Array, peer: RoomPeer): Refusal | null {
     if (this.#approximateBytes + update.length > this.#maxBytes) {
@@ -144,39 +161,56 @@ export class Room {
     }
     const clients = [...Y.parseUpdateMeta(update).from.keys()];
     this.#requireOwnClients(clients, peer);
-    this.#refused = null;
-    this.#held = [];
+    this.#verdict = null;
+    this.#corrections = [];
+    const written = peer.participantId !== null && peer.role === 'participant' ? (this.#bytesOf.get(peer.participantId) ?? 0) : 0;
+    this.#overBudget =
+      written + update.length > CARD_LIMITS.participantRoomBytes
+        ? { code: 'payload_too_large', message: 'You have added as much to this room as one person can.' }
+        : null;
     let failure: unknown = null;
     try {
       // Yjs integrates an update's structs before reading its delete set, so a cut update can
-      // throw after part of it went in: that part has still been judged, and is reverted below.
-      Y.applyUpdate(this.doc, update, peer);
+      // throw after part of it went in: that part is on the copy only, and withdrawn below.
+      Y.applyUpdate(this.#trial.doc, update, peer);
     } catch (error) {
       failure = error;
     }
-    const refused = this.#refused as { refusal: Refusal } | null;
-    try {
-      if (refused) {
-        this.#reverter.undo();
-        this.#reverter.clear();
-      }
-    } finally {
-      this.#refused = null;
-      const held = this.#held;
-      this.#held = [];
-      if (held.length > 0) this.#publish(Y.mergeUpdates(held), null);
-    }
+    const verdict = this.#verdict as { summary: TransactionSummary; refusal: Refusal | null } | null;
+    const corrections = this.#corrections;
+    this.#verdict = null;
+    this.#corrections = [];
+    this.#overBudget = null;
     // Structs waiting for a missing dependency would later integrate inside someone else's
     // transaction and be judged as theirs: they are dropped, and the peer must resync.
-    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
-      this.doc.store.pendingStructs = null;
-      this.doc.store.pendingDs = null;
+    const store = this.#trial.doc.store;
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
       failure ??= new MissingDependencyError('This change depends on others the server does not have; reconnecting to resync.');
     }
-    if (refused) this.#options.onRefusal?.(peer, refused.refusal);
-    if (failure) throw failure;
-    if (!refused) this.#claimClients(clients, peer);
-    return refused?.refusal ?? null;
+    const refusal = verdict?.refusal ?? null;
+    if (refusal || failure) {
+      const withdrawal = this.#trial.withdraw(verdict?.summary ?? null);
+      Y.applyUpdate(this.doc, withdrawal, WITHDRAWAL_ORIGIN);
+      if (refusal) {
+        peer.refused?.(refusal);
+        this.#options.onRefusal?.(peer, refusal);
+      }
+      if (failure) throw failure;
+      return refusal;
+    }
+    Y.applyUpdate(this.doc, update, peer);
+    if (peer.participantId !== null && peer.role === 'participant') this.#bytesOf.set(peer.participantId, written + update.length);
+    this.#claimClients(clients, peer);
+    if (corrections.length > 0) this.#correct(corrections);
+    return null;
+  }
+
+  /** Sets the fields the server decides on cards just accepted (a server change, sent to everyone). */
+  #correct(corrections: CardCorrection[]): void {
+    const cards = cardsMap(this.doc);
+    this.doc.transact(() => {
+      for (const { cardId, field, value } of corrections) cards.get(cardId)?.set(field, value);
+    });
   }
 
   /**
@@ -245,6 +279,7 @@ export class Room {
   /** Applies the saved state before any peer syncs; it does not count as an unsaved change. */
   load(snapshot: RoomSnapshot): void {
     Y.applyUpdate(this.doc, snapshot.update, LOAD_ORIGIN);
+    this.#trial.mirror(snapshot.update);
     this.#approximateBytes = snapshot.update.length;
   }
 
@@ -273,7 +308,6 @@ export class Room {
   addPeer(peer: RoomPeer): void {
     if (this.peers.has(peer)) return;
     this.peers.set(peer, new Set());
-    this.#reverter.addTrackedOrigin(peer);
     if (peer.participantId) this.#connectionsOf.set(peer.participantId, (this.#connectionsOf.get(peer.participantId) ?? 0) + 1);
   }
 
@@ -282,7 +316,6 @@ export class Room {
     const clients = this.peers.get(peer);
     if (!clients) return;
     this.peers.delete(peer);
-    this.#reverter.removeTrackedOrigin(peer);
     if (peer.participantId) {
       const left = (this.#connectionsOf.get(peer.participantId) ?? 1) - 1;
       if (left > 0) this.#connectionsOf.set(peer.participantId, left);
@@ -330,43 +363,53 @@ export class Room {
     if (this.#claimsTimer) clearTimeout(this.#claimsTimer);
     this.#claimsTimer = null;
     this.doc.off('update', this.#onUpdate);
-    this.doc.off('afterTransaction', this.#judge);
-    this.#reverter.destroy();
+    this.#trial.doc.off('afterTransaction', this.#judge);
+    this.#trial.destroy();
     this.awareness.off('update', this.#onAwareness);
     this.awareness.destroy();
     this.doc.destroy();
   }
 
+  /**
+   * Runs after every transaction on the trial copy: judges a peer's, and keeps what the rules
+   * know of cards and themes up to date with every change that stands (mirrored or withdrawn).
+   */
   readonly #judge = (transaction: Y.Transaction) => {
-    const summary = summariseTransaction(this.doc, transaction);
+    const doc = this.#trial.doc;
+    const summary = summariseTransaction(doc, transaction);
     const rules = this.#options.rules;
     const origin = transaction.origin as RoomPeer;
-    if (rules && this.peers.has(origin) && summary.cards.size + summary.themes.size + summary.otherRoots.size > 0) {
-      const refusal = rules({
-        doc: this.doc,
-        summary,
-        writer: origin,
-        known: this.#known,
-        knownThemes: this.#knownThemes,
-        boards: this.#boards,
-        docKind: this.kind
-      });
-      if (refusal) {
-        this.#refused = { transaction, refusal };
-        return;
-      }
+    if (this.peers.has(origin)) {
+      const touched = summary.cards.size + summary.themes.size + summary.otherRoots.size > 0;
+      const refusal =
+        (touched ? this.#overBudget : null) ??
+        (rules && touched
+          ? rules({
+              doc,
+              summary,
+              writer: origin,
+              known: this.#known,
+              knownThemes: this.#knownThemes,
+              boards: this.#boards,
+              docKind: this.kind,
+              corrections: this.#corrections,
+              now: Date.now()
+            })
+          : null);
+      this.#verdict = { summary, refusal };
+      if (refusal) return;
     }
-    const themes = themesMap(this.doc);
+    const themes = themesMap(doc);
     for (const id of summary.themes.keys()) {
       const boardId = themes.get(id)?.get('boardId');
       if (typeof boardId === 'string') this.#knownThemes.set(id, boardId);
       else this.#knownThemes.delete(id);
     }
-    const cards = cardsMap(this.doc);
+    const cards = cardsMap(doc);
     for (const id of summary.cards.keys()) {
       const entry = cards.get(id);
       const boardId = entry?.get('boardId');
-      if (entry && typeof boardId === 'string') {
+      if (entry instanceof Y.Map && typeof boardId === 'string') {
         const authorId = entry.get('authorId');
         this.#known.set(id, { boardId, authorId: typeof authorId === 'string' ? authorId : '' });
       } else {
@@ -375,14 +418,12 @@ export class Room {
     }
   };
 
-  readonly #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+  readonly #onUpdate = (update: Uint8Array, origin: unknown) => {
     this.#fullState = null;
     if (origin === LOAD_ORIGIN) return;
-    if (this.#refused && (transaction === this.#refused.transaction || origin === this.#reverter)) {
-      this.#held.push(update);
-      return;
-    }
-    this.#publish(update, origin === REPLAY_ORIGIN ? REPLAY_ORIGIN : origin);
+    // Everything but a load (copied there itself) reaches the trial copy; a peer's accepted update is there already.
+    this.#trial.mirror(update);
+    this.#publish(update, origin);
   };
 
   /** Journals an update (unless replayed from the journal), sends it to every peer but its origin, and schedules a save. */
@@ -452,13 +493,39 @@ export class Room {
   /** Sends every presence change since the last send, each client's latest state (or its removal), in one message. */
   readonly #sendPresence = () => {
     this.#presenceTimer = null;
+    const budget = this.#refillPresenceBudget();
+    if (budget < 0) {
+      // Over the room's rate: wait until the debt is paid; changes keep merging meanwhile.
+      this.#presenceTimer = setTimeout(this.#sendPresence, Math.ceil((-budget / PRESENCE_LIMITS.roomBytesPerSecond) * 1000));
+      return;
+    }
     this.#presenceSentAt = performance.now();
     const changed = [...this.#presenceChanged];
     this.#presenceChanged.clear();
     if (changed.length === 0 || this.peers.size === 0) return;
     const message = this.#options.encodeAwareness(this.awareness, changed);
+    this.#presenceBudget -= message.length * this.peers.size;
     for (const peer of this.peers.keys()) peer.send(message);
   };
+
+  /** Tops the presence budget up for the time since it was last looked at; returns what is left (negative: in debt). */
+  #refillPresenceBudget(): number {
+    const now = performance.now();
+    const refill = ((now - this.#presenceBudgetAt) / 1000) * PRESENCE_LIMITS.roomBytesPerSecond;
+    this.#presenceBudgetAt = now;
+    this.#presenceBudget = Math.min(PRESENCE_LIMITS.roomBurstBytes, this.#presenceBudget + refill);
+    return this.#presenceBudget;
+  }
+
+  /**
+   * Takes `bytes` from the room's presence budget for a reply to one connection (its query for
+   * everyone's presence); false, taking nothing, when the room is over its rate.
+   */
+  spendPresenceBytes(bytes: number): boolean {
+    if (this.#refillPresenceBudget() < bytes) return false;
+    this.#presenceBudget -= bytes;
+    return true;
+  }
 
   /**
    * Seals the journal and encodes the state in the same tick, so the snapshot holds every

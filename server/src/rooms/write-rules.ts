@@ -1,11 +1,32 @@
 import * as Y from 'yjs';
-import { LIMITS, THEME_NAME_LIMIT, cardsMap, themesMap, type BoardControl, type ErrorCode, type Role } from '@goldthread/shared';
+import {
+  ANONYMOUS_AUTHOR_NAME,
+  CARD_LIMITS,
+  THEME_NAME_LIMIT,
+  cardAuthorFields,
+  cardEntryProblem,
+  cardsMap,
+  sameAuthorName,
+  themesMap,
+  type BoardControl,
+  type ErrorCode,
+  type Role
+} from '@goldthread/shared';
 import type { TransactionSummary } from './transaction-summary.js';
 
 /** Who made a change, as far as the rules care. */
 export interface Writer {
   role: Role;
   participantId: string | null;
+  /** The name the participant joined with (from their token). */
+  name?: string | null;
+}
+
+/** A field of a just-accepted card the server sets itself (e.g. a creation time far from its clock). */
+export interface CardCorrection {
+  cardId: string;
+  field: 'createdAt';
+  value: number;
 }
 
 /** Why a change was refused; the change is reverted for everyone. */
@@ -34,6 +55,10 @@ export interface ChangeUnderReview {
   /** The facilitator's state of each board (phase, lock, private). */
   boards: ReadonlyMap<string, BoardControl>;
   docKind: DocKind;
+  /** Where the rules put the fields the server sets on an accepted change. */
+  corrections?: CardCorrection[];
+  /** The server's clock, for judging a card's creation time. */
+  now?: number;
 }
 
 export interface WorkshopBoards {
@@ -49,6 +74,23 @@ export function isFrozen(board: BoardControl | undefined): boolean {
 }
 
 const isPrivateNow = (board: BoardControl | undefined) => board !== undefined && board.private && !board.revealed;
+
+/** Fields of a card that say who wrote it, when, and from where: the server's to set, never a participant's to change. */
+const IDENTITY_FIELDS = ['authorId', 'authorName', 'createdAt', 'proxy', 'sourceRoomId'] as const;
+
+/**
+ * Whether a participant's new card says truthfully who wrote it: their id and the name they joined
+ * with (or `Anonymous`), not entered for someone else, not copied from another room.
+ */
+function identityRefusal(entry: Y.Map<unknown>, writer: Writer): Refusal | null {
+  const expected = cardAuthorFields(writer);
+  const authorName = entry.get('authorName');
+  if (typeof authorName !== 'string' || !(authorName === ANONYMOUS_AUTHOR_NAME || sameAuthorName(authorName, expected.authorName))) {
+    return refuse('forbidden', 'A card carries the name you joined with, or none.');
+  }
+  if (entry.has('proxy') || entry.has('sourceRoomId')) return refuse('forbidden', 'Only the facilitator enters cards for others or from other rooms.');
+  return null;
+}
 
 /**
  * The rules every change to a board document must keep. Everyone: cards only on the
@@ -85,6 +127,7 @@ export function checkRoomChange(change: ChangeUnderReview, context: WorkshopBoar
 
   const cards = cardsMap(doc);
   const boardsGained = new Set<string>();
+  let newCards = 0;
   for (const [id, fields] of summary.cards) {
     const entry = cards.get(id);
     const before = known.get(id);
@@ -93,9 +136,8 @@ export function checkRoomChange(change: ChangeUnderReview, context: WorkshopBoar
     const authorId = entry?.get('authorId') ?? before?.authorId;
     if (entry) {
       if (typeof boardId !== 'string' || !context.boardIds.has(boardId)) return refuse('not_found', 'That board is not part of this workshop.');
-      const text = entry.get('text');
-      const length = text instanceof Y.Text || typeof text === 'string' ? text.length : 0;
-      if (length > LIMITS.cardText) return refuse('payload_too_large', `A card holds at most ${LIMITS.cardText} characters.`);
+      const problem = cardEntryProblem(entry);
+      if (problem) return refuse(problem.includes('at most') ? 'payload_too_large' : 'validation_failed', problem);
       const themeId = entry.get('themeId');
       if (themeId !== undefined && (typeof themeId !== 'string' || themes.get(themeId)?.get('boardId') !== boardId)) {
         if (fields.has('themeId')) return refuse('not_found', 'That theme is not on this board.');
@@ -121,18 +163,45 @@ export function checkRoomChange(change: ChangeUnderReview, context: WorkshopBoar
     if (authorId !== writer.participantId || (before && before.authorId !== writer.participantId)) {
       return refuse('forbidden', 'You can change only your own cards.');
     }
+    if (!entry) continue;
+    const created = !before || fields.has('entry');
+    if (!created) {
+      if (IDENTITY_FIELDS.some((field) => fields.has(field))) return refuse('forbidden', 'Who wrote a card, and when, cannot be changed.');
+      continue;
+    }
+    const identity = identityRefusal(entry, writer);
+    if (identity) return identity;
+    newCards++;
+    const now = change.now ?? Date.now();
+    const createdAt = entry.get('createdAt') as number;
+    if (Math.abs(createdAt - now) > CARD_LIMITS.clockSkewMs) change.corrections?.push({ cardId: id, field: 'createdAt', value: now });
+  }
+  if (newCards > CARD_LIMITS.newCardsPerUpdate) {
+    return refuse('payload_too_large', `At most ${CARD_LIMITS.newCardsPerUpdate} new cards can arrive at once.`);
   }
 
   // Counting is O(cards), so it runs only when a board gained a card.
   if (boardsGained.size > 0) {
     const perBoard = new Map<string, number>();
-    const count = (boardId: unknown) => {
-      if (typeof boardId === 'string' && boardsGained.has(boardId)) perBoard.set(boardId, (perBoard.get(boardId) ?? 0) + 1);
+    const perWriter = new Map<string, number>();
+    let inRoom = 0;
+    const count = (id: string, boardId: unknown, authorId: unknown) => {
+      if (summary.cards.has(id) && !cards.has(id)) return;
+      inRoom++;
+      if (typeof boardId !== 'string' || !boardsGained.has(boardId)) return;
+      perBoard.set(boardId, (perBoard.get(boardId) ?? 0) + 1);
+      if (participant && authorId === writer.participantId) perWriter.set(boardId, (perWriter.get(boardId) ?? 0) + 1);
     };
-    for (const { boardId } of known.values()) count(boardId);
-    for (const id of summary.cards.keys()) if (!known.has(id)) count(cards.get(id)?.get('boardId'));
+    for (const [id, { boardId, authorId }] of known) if (!summary.cards.has(id)) count(id, boardId, authorId);
+    for (const id of summary.cards.keys()) count(id, cards.get(id)?.get('boardId'), cards.get(id)?.get('authorId'));
     for (const total of perBoard.values()) {
       if (total > context.maxCardsPerBoard) return refuse('payload_too_large', `A board holds at most ${context.maxCardsPerBoard} cards.`);
+    }
+    if (inRoom > CARD_LIMITS.cardsPerRoom) return refuse('payload_too_large', `A room holds at most ${CARD_LIMITS.cardsPerRoom} cards.`);
+    for (const total of perWriter.values()) {
+      if (total > CARD_LIMITS.cardsPerParticipantPerBoard) {
+        return refuse('payload_too_large', `One person can have at most ${CARD_LIMITS.cardsPerParticipantPerBoard} cards on a board.`);
+      }
     }
   }
   return null;

@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { YJS_REFUSAL_MESSAGE, errorBody, type ErrorCode } from '@goldthread/shared';
 
 /** Top-level message types of the y-websocket protocol. */
 export const MESSAGE = {
@@ -39,4 +40,12 @@ export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, c
   encoding.writeVarUint(encoder, MESSAGE.awareness);
   encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
   return asBuffer(encoding.toUint8Array(encoder));
+}
+
+/** Goldthread's refusal message (YJS_REFUSAL_MESSAGE): the sender's change was refused, and why. */
+export function encodeRefusalMessage(code: ErrorCode, message: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, YJS_REFUSAL_MESSAGE);
+  encoding.writeVarString(encoder, JSON.stringify(errorBody(code, message)));
+  return encoding.toUint8Array(encoder);
 }

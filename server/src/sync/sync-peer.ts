@@ -3,12 +3,13 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES, RATES, errorBody, type ErrorCode, type Role } from '@goldthread/shared';
+import { CLOSE_CODES, RATES, errorBody, isOwnPresence, type ErrorCode, type Role } from '@goldthread/shared';
 import { TokenBucket } from '../limits/rate-limiter.js';
-import { MESSAGE, encodeAwarenessMessage, encodeSyncStep1 } from './messages.js';
+import { MESSAGE, encodeAwarenessMessage, encodeRefusalMessage, encodeSyncStep1 } from './messages.js';
 import { ownPresence } from './own-presence.js';
 import { frameOf, frameWriter } from './frames.js';
 import { ForeignClientError, MissingDependencyError, RoomFullError, type Room, type RoomPeer } from '../rooms/room.js';
+import type { Refusal } from '../rooms/write-rules.js';
 
 /** Thrown for a message that breaks the protocol; the connection is closed, nothing applied. */
 class ProtocolViolation extends Error {}
@@ -23,6 +24,7 @@ class TooLarge extends Error {}
 export class SyncPeer implements RoomPeer {
   readonly role: Role;
   readonly participantId: string | null;
+  readonly name: string | null;
   readonly readOnly: boolean;
   readonly #socket: WebSocket;
   /** Writes prebuilt frames (see frames.ts); null falls back to `ws.send`. */
@@ -35,12 +37,13 @@ export class SyncPeer implements RoomPeer {
 
   constructor(
     socket: WebSocket,
-    options: { role: Role; participantId: string | null; readOnly: boolean }
+    options: { role: Role; participantId: string | null; name?: string | null; readOnly: boolean }
   ) {
     this.#socket = socket;
     this.#frames = frameWriter(socket);
     this.role = options.role;
     this.participantId = options.participantId;
+    this.name = options.name ?? null;
     this.readOnly = options.readOnly;
   }
 
@@ -77,6 +80,11 @@ export class SyncPeer implements RoomPeer {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
     if (this.#frames) this.#frames.sendFrame(frameOf(message), this.#afterSend);
     else this.#socket.send(message, this.#afterSend);
+  }
+
+  /** Tells this connection that its change was refused; the withdrawal has already been sent to it. */
+  refused(refusal: Refusal): void {
+    this.send(encodeRefusalMessage(refusal.code, refusal.message));
   }
 
   /** One callback for every send (a room's edit goes to every connection: no closure per message). */
@@ -142,16 +150,24 @@ export class SyncPeer implements RoomPeer {
         return encoding.length(encoder) > 1 ? encoding.toUint8Array(encoder) : null;
       }
       case MESSAGE.awareness: {
-        // Only this connection's own presence counts; other people's, echoed back, is dropped.
-        const update = ownPresence(decoding.readVarUint8Array(decoder), (clientId) => room.mayPublishPresence(this, clientId));
+        // Only this connection's own presence counts; other people's, echoed back, is dropped, and
+        // so is a state that is not exactly who this connection is (its name and role, a palette colour).
+        const update = ownPresence(
+          decoding.readVarUint8Array(decoder),
+          (clientId) => room.mayPublishPresence(this, clientId),
+          (state) => isOwnPresence(state, this)
+        );
         if (!update) return null;
         if (update.length > RATES.awarenessBytes) throw new TooLarge('Presence updates are limited to 8 KiB.');
         // Presence is lossy by nature (the latest state wins, and clients re-send it): excess is dropped.
         if (this.#awareness.take()) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this);
         return null;
       }
-      case MESSAGE.queryAwareness:
-        return encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]);
+      case MESSAGE.queryAwareness: {
+        // Answered from the room's presence budget: a flood of queries is presence traffic too.
+        const reply = encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]);
+        return room.spendPresenceBytes(reply.length) ? reply : null;
+      }
       case MESSAGE.auth:
         // Authentication happens at the upgrade; the stock client never sends this.
         return null;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CLOSE_CODES,
+  CONNECTION_LIMITS,
   LIMITS,
   PLENARY_ROOM_ID,
   YJS_PATH,
@@ -29,6 +30,9 @@ interface Admission {
   workshopId: string;
   roomId: string;
   claims: TokenClaims;
+  /** The token as presented, and the address it came from: what the connection caps count by. */
+  token: string;
+  address: string;
 }
 
 interface Refusal {
@@ -44,6 +48,14 @@ interface Refusal {
 const HEARTBEAT_GROUPS = 30;
 
 /**
+ * Upgrades are admitted this many per turn of the event loop: a thousand arriving together would
+ * otherwise be checked and answered back to back while everyone's edits wait behind them.
+ */
+const ADMISSIONS_PER_TURN = 20;
+/** Upgrades waiting to be admitted beyond this many are dropped at once. */
+const ADMISSIONS_WAITING_MAX = 5000;
+
+/**
  * The y-websocket endpoint at `/yjs/<workshopId>/<roomId>?token=...`. The token is checked
  * before the upgrade completes; refused upgrades get an HTTP error with a JSON body.
  */
@@ -57,6 +69,12 @@ export class YjsEndpoint {
   #nextGroup = 0;
   #checkedGroup = 0;
   readonly #heartbeat: NodeJS.Timeout;
+  /** Open connections per token and per address (see CONNECTION_LIMITS). */
+  readonly #perToken = new ConnectionCounts();
+  readonly #perAddress = new ConnectionCounts();
+  /** Upgrades waiting for their turn (see ADMISSIONS_PER_TURN). */
+  #waiting: { req: IncomingMessage; socket: Duplex; head: Buffer }[] = [];
+  #admitting = false;
 
   constructor(options: YjsEndpointOptions) {
     this.#options = options;
@@ -70,9 +88,29 @@ export class YjsEndpoint {
     return url === YJS_PATH || url.startsWith(`${YJS_PATH}/`) || url.startsWith(`${YJS_PATH}?`);
   }
 
-  /** Authenticates and completes (or refuses) an upgrade. */
+  /** Authenticates and completes (or refuses) an upgrade, in its turn (see ADMISSIONS_PER_TURN). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    if (this.#waiting.length >= ADMISSIONS_WAITING_MAX) {
+      socket.destroy();
+      return;
+    }
+    this.#waiting.push({ req, socket, head });
+    if (!this.#admitting) {
+      this.#admitting = true;
+      setImmediate(this.#admitSome);
+    }
+  }
+
+  /** Admits the next few waiting upgrades, then lets other work run before the next few. */
+  readonly #admitSome = () => {
+    const turn = this.#waiting.splice(0, ADMISSIONS_PER_TURN);
+    for (const { req, socket, head } of turn) if (!socket.destroyed) this.#upgradeNow(req, socket, head);
+    if (this.#waiting.length > 0) setImmediate(this.#admitSome);
+    else this.#admitting = false;
+  };
+
+  #upgradeNow(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     let admission: Admission | Refusal;
     try {
       admission = this.#admit(req);
@@ -85,7 +123,36 @@ export class YjsEndpoint {
       refuseUpgrade(socket, admission.status, admission.error, admission.message);
       return;
     }
+    if (this.#perAddress.get(admission.address) >= CONNECTION_LIMITS.perAddress) {
+      // Past the address's cap even counting the refusals still waiting: dropped at once, at no cost.
+      socket.destroy();
+      return;
+    }
+    this.#perAddress.add(admission.address);
+    const overCap = this.#overCap(admission);
+    if (overCap) {
+      // Held a moment, then upgraded only to be closed with a named code, so the client can say
+      // why (a refused upgrade reads as a network error) and a retry loop runs slowly. The wait
+      // varies, so a burst of refusals is not answered in one burst that holds up everyone's edits.
+      const wait = CONNECTION_LIMITS.refusalDelayMs * (0.5 + Math.random());
+      const timer = setTimeout(() => {
+        if (socket.destroyed) return;
+        this.#wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.tooManyConnections, closeReason('rate_limited', overCap)));
+      }, wait);
+      timer.unref();
+      socket.once('close', () => {
+        clearTimeout(timer);
+        this.#perAddress.remove(admission.address);
+      });
+      return;
+    }
+    this.#perToken.add(admission.token);
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, admission));
+    // Counted from now until the socket is gone, upgraded or not.
+    socket.once('close', () => {
+      this.#perToken.remove(admission.token);
+      this.#perAddress.remove(admission.address);
+    });
   }
 
   /** Number of open connections. */
@@ -108,7 +175,8 @@ export class YjsEndpoint {
     const docName = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
     const target = parseRoomDocName(docName);
     if (!target) return { status: 404, error: 'not_found', message: 'Documents are named <workshopId>/<roomId>.' };
-    const claims = this.#options.workshops.verifyToken(url.searchParams.get('token'));
+    const token = url.searchParams.get('token');
+    const claims = this.#options.workshops.verifyToken(token);
     if (!claims) return { status: 401, error: 'unauthorized', message: 'A valid token is required.' };
     if (claims.workshopId !== target.workshopId) {
       return { status: 403, error: 'forbidden', message: 'That token is for another workshop.' };
@@ -125,12 +193,18 @@ export class YjsEndpoint {
       if (!owner && claims.role !== 'facilitator') {
         return { status: 403, error: 'forbidden', message: 'Only its owner and the facilitator can open a private space.' };
       }
-      return { workshopId: target.workshopId, roomId: privateRoomKey(target.roomId, target.privateOf), claims };
+      return { workshopId: target.workshopId, roomId: privateRoomKey(target.roomId, target.privateOf), claims, token: token!, address: addressOf(req) };
     }
     if (claims.role === 'participant' && claims.roomId !== target.roomId && !plenary) {
       return { status: 403, error: 'forbidden', message: 'Participants may open only their own room and the plenary.' };
     }
-    return { workshopId: target.workshopId, roomId: target.roomId, claims };
+    return { workshopId: target.workshopId, roomId: target.roomId, claims, token: token!, address: addressOf(req) };
+  }
+
+  /** Why this admission would pass its token's connection cap, or null. */
+  #overCap(admission: Admission): string | null {
+    const perToken = admission.claims.role === 'participant' ? CONNECTION_LIMITS.perParticipantToken : CONNECTION_LIMITS.perStaffToken;
+    return this.#perToken.get(admission.token) >= perToken ? `This link already has ${perToken} connections open; close a tab.` : null;
   }
 
   #connect(ws: WebSocket, admission: Admission): void {
@@ -138,6 +212,7 @@ export class YjsEndpoint {
     const peer = new SyncPeer(ws, {
       role: admission.claims.role,
       participantId: admission.claims.participantId ?? null,
+      name: admission.claims.name ?? null,
       // The projector only watches: whatever it sends is dropped, unseen by anyone.
       readOnly: admission.claims.role === 'projector'
     });
@@ -180,6 +255,34 @@ export class YjsEndpoint {
       ws.ping();
     }
   }
+}
+
+/** Open connections per key, forgetting a key when its last connection closes. */
+class ConnectionCounts {
+  readonly #counts = new Map<string, number>();
+
+  get(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.#counts.set(key, this.get(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.get(key) - 1;
+    if (left > 0) this.#counts.set(key, left);
+    else this.#counts.delete(key);
+  }
+}
+
+/** The peer address of an upgrade (behind a reverse proxy, the proxy's). */
+const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+
+/** A close reason: the JSON error body, within the 123 bytes a close frame allows. */
+function closeReason(code: ErrorCode, message: string): string {
+  const reason = JSON.stringify(errorBody(code, message));
+  return Buffer.byteLength(reason) <= 123 ? reason : JSON.stringify(errorBody(code, message.slice(0, 60)));
 }
 
 function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {

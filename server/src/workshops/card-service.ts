@@ -1,4 +1,15 @@
-import { addCard, addCardRequest, readCard, readCards, cardsMap, type CardView } from '@goldthread/shared';
+import {
+  DEFAULT_CARD_COLOR,
+  addCard,
+  addCardRequest,
+  cardAuthorFields,
+  cardCapProblem,
+  cardFieldsSchema,
+  cardsMap,
+  readCard,
+  readCards,
+  type CardView
+} from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import { parseBody, type WorkshopService } from './workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
@@ -39,13 +50,13 @@ export class CardService {
       if (board.private && !board.revealed) throw new AppError('conflict', 'This board is private for now: cards go to your own space until the facilitator reveals them.');
     }
     return this.#rooms.change(workshopId, roomId, (room) => {
-      const id = addCard(room.doc, {
-        boardId: request.boardId,
-        text: request.text,
-        color: request.color,
-        authorId: claims.participantId ?? 'facilitator',
-        authorName: claims.role === 'facilitator' ? 'Facilitator' : (claims.name ?? 'Anonymous')
-      });
+      // The same caps and card schema as the live boards (shared/src/model/cards.ts).
+      const full = cardCapProblem(room.doc, request.boardId);
+      if (full) throw new AppError('payload_too_large', full);
+      const author = cardAuthorFields({ role: claims.role, participantId: claims.participantId ?? null, name: claims.name ?? null });
+      const card = { boardId: request.boardId, text: request.text, color: request.color ?? DEFAULT_CARD_COLOR, ...author };
+      if (!cardFieldsSchema.safeParse({ ...card, createdAt: Date.now() }).success) throw new AppError('validation_failed', 'That card is not valid.');
+      const id = addCard(room.doc, card);
       return readCard(id, cardsMap(room.doc).get(id))!;
     });
   }

@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
-import { isCardColor, DEFAULT_CARD_COLOR, type CardColor } from './defaults.js';
+import { z } from 'zod';
+import { CARD_COLORS, isCardColor, DEFAULT_CARD_COLOR, type CardColor } from './defaults.js';
 import { newId } from './ids.js';
-import { LIMITS } from '../protocol/limits.js';
+import { CARD_LIMITS, LIMITS } from '../protocol/limits.js';
+import type { Role } from './workshop.js';
 
 /**
  * The Yjs model of one room (document `<workshopId>/<roomId>`): a top-level Y.Map named
@@ -44,6 +46,103 @@ export interface CardView {
   proxy?: boolean;
 }
 
+/** The name a card shows when its author chose not to give one. */
+export const ANONYMOUS_AUTHOR_NAME = 'Anonymous';
+
+/** The author id of cards the facilitator writes in their own name. */
+export const FACILITATOR_AUTHOR_ID = 'facilitator';
+
+/** Who writes a card, as the server knows them from their token. */
+export interface CardWriter {
+  role: Role;
+  participantId: string | null;
+  /** The name the participant joined with. */
+  name?: string | null;
+}
+
+/**
+ * The author fields of a card written by `writer`: the one place that decides the name a card
+ * shows. A participant's own card carries their id and the name they joined with; a card the
+ * facilitator writes in their own name carries `facilitator` / `Facilitator`.
+ */
+export function cardAuthorFields(writer: CardWriter): { authorId: string; authorName: string } {
+  if (writer.role === 'participant' && writer.participantId) {
+    return { authorId: writer.participantId, authorName: writer.name?.trim() || ANONYMOUS_AUTHOR_NAME };
+  }
+  return { authorId: FACILITATOR_AUTHOR_ID, authorName: 'Facilitator' };
+}
+
+/** Whether two author names are the same name (as typed on one device and stored by another). */
+export function sameAuthorName(a: string, b: string): boolean {
+  return a.normalize('NFC').trim() === b.normalize('NFC').trim();
+}
+
+const shortId = z.string().min(1).max(64);
+
+/**
+ * A card's stored fields as plain data (its text as a string): the one schema every way in —
+ * Yjs, HTTP, import — holds a card to. Nothing else may be stored on a card.
+ */
+export const cardFieldsSchema = z.strictObject({
+  boardId: shortId,
+  text: z.string().max(LIMITS.cardText),
+  authorId: shortId,
+  authorName: z.string().min(1).max(LIMITS.participantName),
+  color: z.enum(CARD_COLORS.map((c) => c.id) as [CardColor, ...CardColor[]]),
+  createdAt: z.number().int().min(0).max(8.64e15),
+  themeId: shortId.optional(),
+  sourceRoomId: shortId.optional(),
+  proxy: z.literal(true).optional()
+});
+export type CardFields = z.infer<typeof cardFieldsSchema>;
+
+/**
+ * Why a card entry of the document does not keep the card schema, or null when it does: it must
+ * be a Y.Map of exactly the card's fields, its text a Y.Text of plain characters (no embeds, no
+ * formatting, no nested types), every other field plain data of the right type and size.
+ */
+export function cardEntryProblem(entry: unknown): string | null {
+  if (!(entry instanceof Y.Map)) return 'A card must be a map.';
+  const plain: Record<string, unknown> = {};
+  for (const [key, value] of entry.entries()) {
+    if (key === 'text') {
+      if (!(value instanceof Y.Text)) return 'A card’s text must be editable text.';
+      if (value.length > LIMITS.cardText) return `A card holds at most ${LIMITS.cardText} characters.`;
+      const plainText = (value.toDelta() as { insert?: unknown; attributes?: unknown }[]).every(
+        (op) => typeof op.insert === 'string' && op.attributes === undefined
+      );
+      if (!plainText) return 'A card’s text is plain text: no embeds or formatting.';
+      plain.text = value.toString();
+    } else if (value instanceof Y.AbstractType) {
+      return `A card’s ${key.slice(0, 40)} must be plain data.`;
+    } else {
+      plain[key] = value;
+    }
+  }
+  const parsed = cardFieldsSchema.safeParse(plain);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return 'A card holds only its own fields.';
+  if (issue.code === 'too_big' && issue.path[0] === 'text') return `A card holds at most ${LIMITS.cardText} characters.`;
+  return `A card’s ${String(issue.path[0] ?? 'fields').slice(0, 40)} is missing or not valid.`;
+}
+
+/**
+ * Why one more card cannot go on `boardId` in this document (the board or the room is full), or
+ * null. The same caps the live boards keep, for cards written by the server (HTTP, import).
+ */
+export function cardCapProblem(doc: Y.Doc, boardId: string): string | null {
+  let onBoard = 0;
+  let inRoom = 0;
+  cardsMap(doc).forEach((entry) => {
+    inRoom++;
+    if (entry instanceof Y.Map && entry.get('boardId') === boardId) onBoard++;
+  });
+  if (onBoard >= LIMITS.cardsPerBoard) return `A board holds at most ${LIMITS.cardsPerBoard} cards.`;
+  if (inRoom >= CARD_LIMITS.cardsPerRoom) return `A room holds at most ${CARD_LIMITS.cardsPerRoom} cards.`;
+  return null;
+}
+
 /** The room's `cards` map. */
 export function cardsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(CARDS_KEY);
@@ -66,7 +165,7 @@ export function addCard(doc: Y.Doc, card: NewCard, id: string = newId()): string
     entry.set('boardId', card.boardId);
     entry.set('text', new Y.Text(truncateText(card.text, LIMITS.cardText)));
     entry.set('authorId', card.authorId);
-    entry.set('authorName', card.authorName.trim() || 'Anonymous');
+    entry.set('authorName', card.authorName.trim() || ANONYMOUS_AUTHOR_NAME);
     entry.set('color', card.color && isCardColor(card.color) ? card.color : DEFAULT_CARD_COLOR);
     entry.set('createdAt', Date.now());
     if (card.proxy) entry.set('proxy', true);
@@ -128,9 +227,14 @@ export function reconcileCards(doc: Y.Doc, target: readonly CardView[]): void {
 export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   const text = cardsMap(doc).get(id)?.get('text');
   if (!(text instanceof Y.Text)) return false;
-  const wanted = truncateText(next, LIMITS.cardText);
+  doc.transact(() => editTextTo(text, truncateText(next, LIMITS.cardText)));
+  return true;
+}
+
+/** Edits a Y.Text into `wanted` with the smallest delete + insert, never splitting a surrogate pair. */
+export function editTextTo(text: Y.Text, wanted: string): void {
   const current = text.toString();
-  if (current === wanted) return true;
+  if (current === wanted) return;
   let start = 0;
   while (start < current.length && start < wanted.length && current[start] === wanted[start]) start++;
   let end = 0;
@@ -144,11 +248,8 @@ export function setCardText(doc: Y.Doc, id: string, next: string): boolean {
   // Never cut between the two halves of a surrogate pair (emoji), on either side.
   if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
   if (end > 0 && isLowSurrogate(current.charCodeAt(current.length - end))) end--;
-  doc.transact(() => {
-    text.delete(start, current.length - start - end);
-    text.insert(start, wanted.slice(start, wanted.length - end));
-  });
-  return true;
+  text.delete(start, current.length - start - end);
+  text.insert(start, wanted.slice(start, wanted.length - end));
 }
 
 /** Changes a card's colour. */
@@ -185,7 +286,7 @@ export function readCard(id: string, entry: unknown): CardView | null {
     boardId,
     text: text instanceof Y.Text ? text.toString() : typeof text === 'string' ? text : '',
     authorId: typeof authorId === 'string' ? authorId : '',
-    authorName: typeof authorName === 'string' && authorName.trim() ? authorName : 'Anonymous',
+    authorName: typeof authorName === 'string' && authorName.trim() ? authorName : ANONYMOUS_AUTHOR_NAME,
     color: typeof color === 'string' && isCardColor(color) ? color : DEFAULT_CARD_COLOR,
     createdAt: typeof createdAt === 'number' ? createdAt : 0,
     ...(typeof themeId === 'string' && { themeId }),

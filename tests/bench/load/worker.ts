@@ -5,7 +5,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { addCard, cardsMap } from '@goldthread/shared';
+import { PRESENCE_COLOURS, addCard, cardsMap } from '@goldthread/shared';
 import {
   CARD_PREFIX,
   wallClockMs,
@@ -159,7 +159,7 @@ function connectOne(spec: ClientSpec, timeoutMs: number): Promise<ConnectResult>
         maxBackoffTime: 2500
       });
       if (spec.presence === 'none') provider.awareness.setLocalState(null);
-      else provider.awareness.setLocalStateField('user', { id: spec.participantId, name: spec.name, role: 'participant', color: 'teal' });
+      else provider.awareness.setLocalStateField('user', { id: spec.participantId, name: spec.name, role: 'participant', color: PRESENCE_COLOURS[0] });
       const client: Client = { spec, doc, provider, received: new Map() };
       clients.set(spec.key, client);
       observeCards(client);
@@ -227,7 +227,7 @@ function connectBare(spec: ClientSpec, timeoutMs: number): Promise<ConnectResult
       let awareness: Awareness | null = null;
       if (spec.presence === 'user') {
         awareness = new Awareness(new Y.Doc());
-        awareness.setLocalStateField('user', { id: spec.participantId, name: spec.name, role: 'participant', color: 'teal' });
+        awareness.setLocalStateField('user', { id: spec.participantId, name: spec.name, role: 'participant', color: PRESENCE_COLOURS[0] });
         bareAwareness.set(spec.key, { awareness, socket });
       }
       socket.on('open', () => {

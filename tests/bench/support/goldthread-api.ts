@@ -66,7 +66,8 @@ export async function joinMany(
   code: string,
   roomId: string,
   count: number,
-  concurrency = 8
+  concurrency = 8,
+  nameOf: (index: number) => string = (index) => `Bench ${index}`
 ): Promise<{ participants: JoinedParticipant[]; latenciesMs: number[]; seconds: number }> {
   const participants = new Array<JoinedParticipant>(count);
   const latenciesMs: number[] = [];
@@ -76,7 +77,7 @@ export async function joinMany(
     while (next < count) {
       const index = next++;
       const t0 = performance.now();
-      participants[index] = await join(base, code, `Bench ${index}`, roomId);
+      participants[index] = await join(base, code, nameOf(index), roomId);
       latenciesMs.push(performance.now() - t0);
     }
   };

@@ -46,7 +46,8 @@ export async function goldthreadRoom(server: BenchServer, boards = 3): Promise<B
     boardId: workshop.boards[0]!.id,
     seedBoards: workshop.boards.slice(1).map((b) => b.id),
     async clients(count, firstKey, presence) {
-      const joined = await joinMany(server.url, workshop.joinCode, room.id, count, 8);
+      // Each joins under the name its cards and presence carry (the server holds them to it).
+      const joined = await joinMany(server.url, workshop.joinCode, room.id, count, 8, (i) => `Bench ${firstKey + i}`);
       joinLatencies.push(...joined.latenciesMs);
       joinSeconds += joined.seconds;
       return joined.participants.map((p, i) => ({

@@ -1,13 +1,10 @@
-import { newId, type PresenceUser } from '@goldthread/shared';
-
-/** Presence colours: dark enough for white initials (contrast ≥ 4.5:1). */
-const PRESENCE_COLOURS = ['#1d5c8f', '#8a3b12', '#2f6b2f', '#7a2d6b', '#5a4a00', '#0f6468', '#9b1c31', '#4b3f8f'];
+import { PRESENCE_COLOURS, newId, type PresenceUser } from '@goldthread/shared';
 
 /** A stable colour for a person, so the same person keeps the same dot on every screen. */
 export function presenceColourFor(id: string): string {
   let hash = 0;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return PRESENCE_COLOURS[hash % PRESENCE_COLOURS.length];
+  return PRESENCE_COLOURS[hash % PRESENCE_COLOURS.length]!;
 }
 
 /** A facilitator's presence: one id per page load, shared by every room it watches. */

@@ -81,7 +81,15 @@ describe('session:get', () => {
           participantId: person.participantId,
           name: 'Carmen'
         },
-        workshop: { id: workshop.id, title: 'Control', createdAt: expect.any(Number), rooms: workshop.rooms, boards: workshop.boards },
+        workshop: {
+          id: workshop.id,
+          title: 'Control',
+          createdAt: expect.any(Number),
+          rooms: workshop.rooms,
+          boards: workshop.boards,
+          details: { date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+          attribution: 'organisation'
+        },
         protocol: PROTOCOL_VERSION
       }
     });

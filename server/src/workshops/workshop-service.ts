@@ -47,12 +47,23 @@ export interface WorkshopServiceOptions {
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = explainedIssue(result.error.issues[0]);
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   const message = issue?.code === 'invalid_type' && issue.path.length > 0 && issue.input === undefined
     ? `${issue.path.join('.')} is required`
     : `${where}${issue?.message ?? 'invalid request'}`;
   throw new AppError('validation_failed', message);
+}
+
+/**
+ * A value that matched none of a union's shapes is explained by the shape of its own type (a
+ * room given as text with a forbidden character is told about the character), else by the union's message.
+ */
+function explainedIssue(issue: z.core.$ZodIssue | undefined): z.core.$ZodIssue | undefined {
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const sameType = issue.errors.find((branch) => branch.length > 0 && !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  const inner = sameType?.[0];
+  return inner ? explainedIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
 }
 
 /** Creating, finding and joining workshops; the only place that issues tokens. */

@@ -57,7 +57,7 @@ test('the create form sets the date (today by default), more details and the att
   await page.keyboard.press('Enter');
   await page.getByLabel('Venue').fill('Riverside Youth Centre');
   await page.getByLabel('Start time').fill('16:00');
-  await page.getByLabel('Partner organisations').fill('Riverside Council\nRiverside Youth Trust');
+  await page.getByLabel('Partners').fill('Riverside Council\nRiverside Youth Trust');
   await page.getByLabel('Material shared on the day').fill('Survey results javascript:alert(1)');
   await page.getByRole('button', { name: 'Create workshop' }).click();
   await expect(page.getByLabel('Material shared on the day')).toBeFocused();

@@ -226,3 +226,48 @@ test('the HTML notes have no WCAG 2.2 AA violations', async ({ browser, people }
   await expect(reader.page.getByText('A single front door').first()).toBeVisible();
   await expectNoAxeViolations(reader.page, 'the HTML notes');
 });
+
+test('the workshop details, attribution and privacy screens have no WCAG 2.2 AA violations', async ({ browser, people }) => {
+  const workshop = await createWorkshopByApi(server.url, 'Axe details workshop');
+  const visitor = await openBrowserFor(browser, server.url);
+  const facilitator = await openFacilitator(browser, server.url, workshop);
+  people.push(visitor, facilitator);
+  const page = visitor.page;
+
+  await test.step('the create form with "More details" open and an error in it', async () => {
+    await page.goto('/');
+    await page.getByText('More details').click();
+    await page.getByLabel('Workshop title').fill('Axe details');
+    await page.getByLabel('Material shared on the day').fill('Slides not-a-link');
+    await page.getByRole('button', { name: 'Create workshop' }).click();
+    await expect(page.getByLabel('Material shared on the day')).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(page, 'the create form with more details and an error');
+  });
+
+  await test.step('the join page saying what is recorded, with "This is a shared computer" ticked', async () => {
+    await page.goto(`/join/${workshop.joinCode}`);
+    await expect(page.getByRole('region', { name: 'What is recorded about you' })).toContainText('never your name');
+    await page.getByLabel('This is a shared computer').check();
+    await expectNoAxeViolations(page, 'the join page with the privacy text');
+  });
+
+  await test.step('the room header with its date and "Leave workshop"', async () => {
+    await page.getByLabel('Your name').fill('Axe Details');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.getByRole('group', { name: 'Which room are you in?' }).getByRole('radio', { name: 'North' }).check();
+    await page.getByRole('button', { name: 'Join room' }).click();
+    await expect(page.getByRole('button', { name: 'Leave workshop' })).toBeVisible();
+    await expectNoAxeViolations(page, 'the room with its details and Leave workshop');
+  });
+
+  await test.step('the console’s details panel, open, after changing the attribution', async () => {
+    const f = facilitator.page;
+    const panel = f.getByRole('region', { name: 'Workshop details' });
+    await panel.getByLabel('Attribution').selectOption('anonymous');
+    await expect(panel.getByRole('status').filter({ hasText: /applies from now on/ })).toBeVisible();
+    await panel.getByText('Edit the date, venue').click();
+    await expect(panel.getByRole('button', { name: 'Save details' })).toBeVisible();
+    await expectNoAxeViolations(f, 'the console with the details panel open');
+  });
+  expectNoPageErrors(people);
+});

@@ -55,11 +55,18 @@ export type AttributionLevel = (typeof ATTRIBUTION_LEVELS)[number];
 /** The usual rule for partnership minutes. */
 export const DEFAULT_ATTRIBUTION: AttributionLevel = 'organisation';
 
-/** The attribution levels in the words the forms use. */
+/** The attribution levels' names, as the forms show them. */
 export const ATTRIBUTION_LABELS: Record<AttributionLevel, string> = {
-  named: 'Named: people’s names on cards and in the notes',
-  organisation: 'Organisation: organisation and sector shown, no names',
-  anonymous: 'Anonymous: no names, organisations or sectors'
+  named: 'Named',
+  organisation: 'Organisation',
+  anonymous: 'Anonymous'
+};
+
+/** What each attribution level shows, in a sentence. */
+export const ATTRIBUTION_MEANINGS: Record<AttributionLevel, string> = {
+  named: 'people’s names on cards and in the notes',
+  organisation: 'their organisation and sector, no names',
+  anonymous: 'neither names nor organisations'
 };
 
 /** What anyone admitted to a workshop may see of it. */

@@ -37,3 +37,12 @@ export function rememberAboutMe(about: AboutMe): void {
     // Storage blocked: the form simply starts empty next time.
   }
 }
+
+/** Forgets the remembered organisation and sector (leaving a workshop on a shared laptop). */
+export function forgetAboutMe(): void {
+  try {
+    localStorage.removeItem(KEY);
+  } catch {
+    // Storage blocked: nothing was remembered.
+  }
+}

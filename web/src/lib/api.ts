@@ -8,7 +8,9 @@ import {
   type JoinLookupResponse,
   type JoinRequest,
   type JoinResponse,
+  type FacilitatorWorkshopView,
   type ProjectorTokenResponse,
+  type UpdateWorkshopRequest,
   type WorkshopResponse
 } from '@goldthread/shared';
 
@@ -18,7 +20,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; 
 type Fetch = typeof fetch;
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   body?: unknown;
   /** Sent as `Authorization: Bearer <token>`; never put in the URL. */
   bearer?: string;
@@ -85,6 +87,11 @@ export function openFacilitatorSession(
     method: 'POST',
     bearer: facilitatorKey
   });
+}
+
+/** `PATCH /api/workshops/:id` (facilitator): changes the details or the attribution level. */
+export function updateWorkshop(workshopId: string, token: string, request: UpdateWorkshopRequest): Promise<ApiResult<FacilitatorWorkshopView>> {
+  return requestJson(`/api/workshops/${encodeURIComponent(workshopId)}`, { method: 'PATCH', body: request, bearer: token });
 }
 
 /** `GET /api/workshops/:id` — the workshop as the token's holder may see it. */

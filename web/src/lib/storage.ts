@@ -11,6 +11,11 @@ export interface ParticipantSession {
   roomId: string;
   name: string;
   workshopId: string;
+  /**
+   * "This is a shared computer": the session lives in this tab's memory only, and the room keeps
+   * no offline copy or drafts. Never written to storage (a stored session is never shared).
+   */
+  sharedComputer?: boolean;
 }
 
 /** This tab's copy; only ever filled in a browser, never during server rendering. */
@@ -48,9 +53,31 @@ function isParticipantSession(value: unknown): value is ParticipantSession {
   return ['token', 'participantId', 'roomId', 'name', 'workshopId'].every((field) => typeof v[field] === 'string');
 }
 
+function remove(key: string): void {
+  memory.delete(key);
+  if (!inBrowser) return;
+  try {
+    window.localStorage.removeItem(key);
+  } catch {
+    // Storage blocked: there is nothing stored to remove.
+  }
+}
+
+/** Keeps a participant's admission: in storage, or only in this tab's memory on a shared computer. */
 export function saveParticipantSession(session: ParticipantSession): void {
-  write(participantKey(session.workshopId), JSON.stringify(session));
+  if (session.sharedComputer) {
+    memory.set(participantKey(session.workshopId), JSON.stringify(session));
+    return;
+  }
+  const { sharedComputer: _shared, ...kept } = session;
+  write(participantKey(session.workshopId), JSON.stringify(kept));
   write(NAME_KEY, session.name);
+}
+
+/** Forgets a participant's admission to a workshop, and the name this browser remembers. */
+export function forgetParticipantSession(workshopId: string): void {
+  remove(participantKey(workshopId));
+  remove(NAME_KEY);
 }
 
 /** The stored session for a workshop, or null when there is none or it is unreadable. */

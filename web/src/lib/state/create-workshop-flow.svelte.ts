@@ -1,7 +1,8 @@
-import { DEFAULT_ROOM_NAMES, LIMITS } from '@goldthread/shared';
+import { DEFAULT_ATTRIBUTION, DEFAULT_ROOM_NAMES, LIMITS, type AttributionLevel } from '@goldthread/shared';
 import { createWorkshop } from '$lib/api';
 import { parseRoomNames } from '$lib/rooms';
 import { saveFacilitatorKey } from '$lib/storage';
+import { WorkshopDetailsDraft } from './workshop-details-draft.svelte';
 
 export interface CreateFieldErrors {
   title?: string;
@@ -17,6 +18,9 @@ export function facilitatePath(workshopId: string): string {
 export class CreateWorkshopFlow {
   title = $state('');
   roomsText = $state(DEFAULT_ROOM_NAMES.join('\n'));
+  /** Date (today unless changed) and the optional details under "More details". */
+  readonly details = new WorkshopDetailsDraft();
+  attribution = $state<AttributionLevel>(DEFAULT_ATTRIBUTION);
   busy = $state(false);
   error = $state<string | null>(null);
   fieldErrors = $state<CreateFieldErrors>({});
@@ -30,12 +34,13 @@ export class CreateWorkshopFlow {
     const rooms = parseRoomNames(this.roomsText);
     if (!rooms.ok) errors.rooms = rooms.message;
     this.fieldErrors = errors;
-    if (!rooms.ok || errors.title) return null;
+    const details = this.details.toRequest();
+    if (!rooms.ok || errors.title || !details) return null;
 
     this.busy = true;
     this.error = null;
     try {
-      const created = await createWorkshop({ title, rooms: rooms.names });
+      const created = await createWorkshop({ title, rooms: rooms.names, ...details, attribution: this.attribution });
       if (!created.ok) {
         this.error = created.error.message;
         return null;

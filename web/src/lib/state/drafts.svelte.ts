@@ -65,6 +65,18 @@ export class Drafts {
     this.#save();
   }
 
+  /** Drops every draft, here and in storage (leaving the workshop, or the workshop ended). */
+  clear(): void {
+    this.#add = {};
+    this.#edit = {};
+    if (!this.#storageKey || typeof sessionStorage === 'undefined') return;
+    try {
+      sessionStorage.removeItem(this.#storageKey);
+    } catch {
+      // Storage blocked: nothing was kept there.
+    }
+  }
+
   #load(): Saved | null {
     if (!this.#storageKey || typeof sessionStorage === 'undefined') return null;
     try {

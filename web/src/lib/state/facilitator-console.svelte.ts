@@ -7,9 +7,10 @@ import {
   type FacilitatorWorkshopView,
   type PresenceUser,
   type Room,
-  type ThemeComparison
+  type ThemeComparison,
+  type UpdateWorkshopRequest
 } from '@goldthread/shared';
-import { mintProjectorToken, openFacilitatorSession } from '$lib/api';
+import { mintProjectorToken, openFacilitatorSession, updateWorkshop, type ApiResult } from '$lib/api';
 import { facilitatorPresence } from '$lib/presence';
 import { saveFacilitatorKey } from '$lib/storage';
 import { AttendanceCounts } from './attendance.svelte';
@@ -179,6 +180,15 @@ export class FacilitatorConsole {
   }
 
   /** Mints a read-only projector token and returns the projector page's address (null when refused). */
+  /** Saves changed details or attribution (`PATCH /api/workshops/:id`); the console shows the saved workshop. */
+  async updateWorkshop(request: UpdateWorkshopRequest): Promise<ApiResult<FacilitatorWorkshopView>> {
+    const workshop = this.workshop;
+    if (!workshop || !this.#token) return { ok: false, status: 0, error: { code: 'unavailable', message: 'The workshop is not open yet.' } };
+    const result = await updateWorkshop(workshop.id, this.#token, request);
+    if (result.ok && !this.#destroyed) this.workshop = result.data;
+    return result;
+  }
+
   async projectorUrl(): Promise<string | null> {
     const workshop = this.workshop;
     if (!workshop || !this.#token) return null;

@@ -39,6 +39,10 @@ export class JoinFlow {
   returning = $state.raw<ReturningPerson | null>(null);
   /** The workshop the code led to, once looked up. */
   workshop = $state.raw<JoinLookupResponse | null>(null);
+  /** The workshop the code as typed leads to, looked up early so the form can say what is recorded. */
+  preview = $state.raw<JoinLookupResponse | null>(null);
+  /** "This is a shared computer": keep nothing in this browser. */
+  sharedComputer = $state(false);
   roomId = $state('');
   busy = $state(false);
   /** A problem with the whole request, shown in an alert. */
@@ -61,7 +65,18 @@ export class JoinFlow {
     if (!normaliseJoinCode(this.code)) return;
     const lookup = await lookUpJoinCode(this.code);
     if (!lookup.ok) return;
+    this.preview = lookup.data;
     this.returning = this.#returningTo(lookup.data);
+  }
+
+  /** Looks the typed code up quietly, so the form can say what the workshop records before anyone types a name. */
+  async previewCode(): Promise<void> {
+    const code = normaliseJoinCode(this.code);
+    if (!code || code.length > LIMITS.joinCode) return;
+    if (this.preview) return;
+    const lookup = await lookUpJoinCode(code);
+    if (normaliseJoinCode(this.code) !== code) return;
+    this.preview = lookup.ok ? lookup.data : null;
   }
 
   /** Where the returning person's room is. */
@@ -78,6 +93,7 @@ export class JoinFlow {
   /** The code changed: any room list shown belongs to the old code. */
   codeChanged(): void {
     this.workshop = null;
+    this.preview = null;
     this.roomId = '';
   }
 
@@ -103,6 +119,7 @@ export class JoinFlow {
         return roomPath(returning.session.workshopId, returning.session.roomId);
       }
       this.workshop = lookup.data;
+      this.preview = lookup.data;
       const rooms = lookup.data.rooms;
       if (rooms.length > 1) {
         if (!rooms.some((room) => room.id === this.roomId)) this.roomId = '';
@@ -145,7 +162,7 @@ export class JoinFlow {
       return null;
     }
     const { workshopId, roomId: joinedRoom, participantId, token } = joined.data;
-    saveParticipantSession({ workshopId, roomId: joinedRoom, participantId, token, name });
+    saveParticipantSession({ workshopId, roomId: joinedRoom, participantId, token, name, ...(this.sharedComputer && { sharedComputer: true }) });
     this.#rememberDetails();
     return roomPath(workshopId, joinedRoom);
   }
@@ -157,6 +174,7 @@ export class JoinFlow {
   }
 
   #rememberDetails(): void {
+    if (this.sharedComputer) return;
     rememberAboutMe({ organisation: this.organisation.trim(), sector: this.sector });
   }
 

@@ -15,10 +15,11 @@ import {
 import { describeControlChanges } from '$lib/announce';
 import { Announcer, NewCardNews, describeNewCards } from './announcer.svelte';
 import { presenceColourFor } from '$lib/presence';
-import type { ParticipantSession } from '$lib/storage';
+import { forgetAboutMe } from '$lib/about-me';
+import { forgetParticipantSession, type ParticipantSession } from '$lib/storage';
 import { CommandError, ControlChannel } from './control.svelte';
 import { Drafts } from './drafts.svelte';
-import { RoomSync, type ConnectionState, type RefusedAddition } from './room-sync.svelte';
+import { RoomSync, removeOfflineCopy, type ConnectionState, type RefusedAddition } from './room-sync.svelte';
 
 /** Why a participant cannot add or change cards on a board right now, in plain words; null when they can. */
 export function frozenReason(control: BoardControl | undefined): string | null {
@@ -39,6 +40,19 @@ const PLENARY_PHASES = new Set(['group', 'vote', 'discuss', 'closed']);
 
 /** The browser's copy of a document, kept per person: someone else joining on the same device starts clean. */
 const offlineCopyName = (docName: string, session: ParticipantSession) => `goldthread:${docName}:${session.participantId}`;
+
+/** The names of every offline copy a person's room page may keep in this browser. */
+function offlineCopyNames(session: ParticipantSession): string[] {
+  const { workshopId, roomId, participantId } = session;
+  return [roomDocName(workshopId, roomId), privateDocName(workshopId, roomId, participantId), roomDocName(workshopId, PLENARY_ROOM_ID)].map(
+    (docName) => offlineCopyName(docName, session)
+  );
+}
+
+/** True once every board is closed: the workshop is over for this person. */
+export function workshopEnded(state: ControlState | null): boolean {
+  return !!state && state.boards.length > 0 && state.boards.every((board) => board.phase === 'closed');
+}
 
 /** How long a refusal from the server is matched to a card that vanished (the two travel on different channels). */
 const REFUSAL_MATCH_MS = 8000;
@@ -77,9 +91,13 @@ export class ParticipantRoom {
   #lastRefusal: { message: string; at: number } | null = null;
   #documentsHeld = false;
   #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  /** False on a shared computer, and once the workshop has ended: nothing is kept in this browser. */
+  #keepsOffline: boolean;
+  #destroyed = false;
 
   constructor(session: ParticipantSession, boards: Board[]) {
     this.session = session;
+    this.#keepsOffline = !session.sharedComputer;
     this.boards = boards;
     this.user = {
       id: session.participantId,
@@ -96,14 +114,14 @@ export class ParticipantRoom {
       roomId: session.roomId,
       token: session.token,
       user: this.user,
-      keepOffline: offlineCopyName(roomDocName(session.workshopId, session.roomId), session),
+      keepOffline: this.#offlineName(roomDocName(session.workshopId, session.roomId)),
       // Connects once the control channel is there (see #holdDocuments).
       held: true,
       onRefused: (refused) => this.#refused(refused),
       onNewCards: (cards) => cards.forEach((card) => this.#newCards.add(card.boardId, card.authorName))
     });
     this.control = new ControlChannel(session.token);
-    this.drafts = new Drafts(`goldthread:drafts:${session.workshopId}:${session.participantId}`);
+    this.drafts = new Drafts(this.#keepsOffline ? `goldthread:drafts:${session.workshopId}:${session.participantId}` : null);
     this.#stopRefusals = this.control.onChangeRefused(({ message }) => this.#serverRefused(message));
 
     this.#stopEffects = $effect.root(() => {
@@ -118,6 +136,9 @@ export class ParticipantRoom {
       $effect(() => {
         const state = this.control.state;
         untrack(() => this.#announce(state));
+      });
+      $effect(() => {
+        if (workshopEnded(this.control.state)) untrack(() => void this.forgetOfflineCopies());
       });
       $effect(() => {
         const ready = this.control.connection === 'connected' || this.control.connection === 'refused';
@@ -214,7 +235,32 @@ export class ParticipantRoom {
     }
   }
 
+  /**
+   * Removes everything this browser keeps of the workshop's content: the offline copy of every
+   * document and the drafts. The room stays open in memory. Done when the workshop ends.
+   */
+  async forgetOfflineCopies(): Promise<void> {
+    this.#keepsOffline = false;
+    this.drafts.clear();
+    await Promise.all([this.sync, this.privateSync, this.plenarySync].map((sync) => sync?.dropOfflineCopy()));
+    await Promise.all(offlineCopyNames(this.session).map(removeOfflineCopy));
+  }
+
+  /**
+   * "Leave workshop": closes the room and removes everything this browser kept of it and of the
+   * person — offline copies, drafts, the saved place, the remembered name and organisation.
+   */
+  async leave(): Promise<void> {
+    this.destroy();
+    this.drafts.clear();
+    forgetParticipantSession(this.session.workshopId);
+    forgetAboutMe();
+    await Promise.all(offlineCopyNames(this.session).map(removeOfflineCopy));
+  }
+
   destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     this.#stopEffects();
     this.#stopRefusals();
     if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
@@ -235,7 +281,7 @@ export class ParticipantRoom {
         token,
         user: this.user,
         docName: privateDocName(workshopId, roomId, participantId),
-        keepOffline: offlineCopyName(privateDocName(workshopId, roomId, participantId), this.session),
+        keepOffline: this.#offlineName(privateDocName(workshopId, roomId, participantId)),
         publishPresence: false,
         onRefused: (refused) => this.#refused(refused)
       });
@@ -255,7 +301,7 @@ export class ParticipantRoom {
         token,
         user: this.user,
         docName: roomDocName(workshopId, PLENARY_ROOM_ID),
-        keepOffline: offlineCopyName(roomDocName(workshopId, PLENARY_ROOM_ID), this.session),
+        keepOffline: this.#offlineName(roomDocName(workshopId, PLENARY_ROOM_ID)),
         publishPresence: false,
         onRefused: (refused) => this.#refused(refused)
       });
@@ -295,6 +341,10 @@ export class ParticipantRoom {
     setTimeout(() => {
       if (!this.notice || this.notice.at < at) this.#show(`Your last change was not saved. ${message}`);
     }, 1800);
+  }
+
+  #offlineName(docName: string): string | undefined {
+    return this.#keepsOffline ? offlineCopyName(docName, this.session) : undefined;
   }
 
   #show(text: string): void {

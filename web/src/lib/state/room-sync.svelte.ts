@@ -91,6 +91,26 @@ function writeUnsent(name: string | undefined, count: number): void {
   }
 }
 
+/**
+ * Deletes the browser's offline copy of a document (its IndexedDB database and its count of
+ * unsent changes). Resolves once gone, or once the browser says it cannot be reached.
+ */
+export function removeOfflineCopy(name: string): Promise<void> {
+  writeUnsent(name, 0);
+  if (typeof indexedDB === 'undefined') return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = () => resolve();
+      request.onerror = () => resolve();
+      // Another tab still has it open: it is deleted once that tab lets go.
+      request.onblocked = () => resolve();
+    } catch {
+      resolve();
+    }
+  });
+}
+
 /** The websocket base for the page's own origin. */
 function yjsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${YJS_PATH}`;
@@ -105,8 +125,8 @@ export class RoomSync {
   readonly doc = new Y.Doc();
   readonly user: PresenceUser;
   readonly #provider: WebsocketProvider;
-  readonly #localCopy: IndexeddbPersistence | null = null;
-  readonly #keepOffline: string | undefined;
+  #localCopy: IndexeddbPersistence | null = null;
+  #keepOffline: string | undefined;
   readonly #onNewCards: ((cards: NewCard[]) => void) | undefined;
 
   #status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
@@ -305,6 +325,16 @@ export class RoomSync {
   remove(cardId: string): boolean {
     this.#recentlyAdded.delete(cardId);
     return deleteCard(this.doc, cardId);
+  }
+
+  /** Stops keeping a copy in this browser and deletes the one kept; the document lives on in memory. */
+  async dropOfflineCopy(): Promise<void> {
+    const name = this.#keepOffline;
+    const copy = this.#localCopy;
+    this.#keepOffline = undefined;
+    this.#localCopy = null;
+    if (copy) await copy.clearData().catch(() => undefined);
+    if (name) await removeOfflineCopy(name);
   }
 
   destroy(): void {

@@ -29,6 +29,8 @@ export interface ServerConfig {
   adminToken: string | null;
   /** How many days after its date a workshop's record is kept; the join screen says so. */
   retentionDays: number;
+  /** How often the server looks for workshops past their retention period (besides at start). */
+  retentionSweepMs: number;
 }
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info';
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     facilitatorTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_FACILITATOR_TTL_S', 24 * 3600),
     logLevel,
     adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null,
-    retentionDays: intFrom(env, 'GOLDTHREAD_RETENTION_DAYS', 365)
+    retentionDays: intFrom(env, 'GOLDTHREAD_RETENTION_DAYS', 365),
+    retentionSweepMs: 3600_000
   };
 }

@@ -92,6 +92,10 @@ export interface ServerToClientEvents {
   'change:refused': (refusal: ChangeRefused) => void;
   'rooms:counts': (counts: RoomCounts) => void;
   'server:restarting': (info: { message: string }) => void;
+  /** The workshop was deleted (by the facilitator, or when its retention period ended); the connection closes next. */
+  'workshop:deleted': (info: { message: string }) => void;
+  /** To a participant whose personal data was erased on request: their session ends. */
+  'participant:erased': (info: { message: string }) => void;
 }
 
 /** Handshake `auth` payload of the Socket.IO connection. */

@@ -18,7 +18,9 @@ export async function filesHolding(dataDir: string, text: string): Promise<strin
   const needle = Buffer.from(text, 'utf8');
   const found: string[] = [];
   for (const file of await listDataDir(dataDir)) {
-    const bytes = await readFile(path.join(dataDir, file));
+    // A temp file of a write in flight may be gone by the time it is read.
+    const bytes = await readFile(path.join(dataDir, file)).catch(() => null);
+    if (!bytes) continue;
     if (bytes.includes(needle) || base64Strings(bytes).some((decoded) => decoded.includes(needle))) found.push(file);
   }
   return found;

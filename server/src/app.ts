@@ -31,6 +31,9 @@ import { AccessLimits } from './limits/access-limits.js';
 import { clientAddress, type TrustFunction } from './limits/client-address.js';
 import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
 import { Throttle } from './concurrency/throttle.js';
+import { WorkshopDeletion } from './retention/workshop-deletion.js';
+import { RetentionSweep } from './retention/retention-sweep.js';
+import { PersonalDataErasure } from './retention/personal-data-erasure.js';
 
 /** How long after the last room unloads the server collects its garbage, if nothing loaded since. */
 const IDLE_GC_DELAY_MS = 3000;
@@ -51,6 +54,8 @@ export interface GoldthreadServer {
   io: ControlServer;
   rooms: RoomRegistry;
   store: WorkshopStore;
+  /** Deletes workshops past their retention period (at start, then periodically); `sweep()` runs it now. */
+  retention: RetentionSweep;
   /** Listens on a port (0 for any) and resolves with the address. */
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, saves every room, closes every connection. Safe to call twice. */
@@ -64,6 +69,8 @@ export interface ServerDeps {
   version?: string;
   /** Where the stores write; the real file system by default (tests pass one that can fail like a full disk). */
   disk?: Disk;
+  /** The time now in epoch ms, for retention (tests move it on); `Date.now` by default. */
+  now?: () => number;
 }
 
 /**
@@ -160,6 +167,18 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
   });
 
+  const deletion = new WorkshopDeletion({ store, journals, rooms, controls, io, yjs, logger });
+  const erasure = new PersonalDataErasure({ store, journals, rooms, io, yjs, logger });
+  const retention = new RetentionSweep({
+    store,
+    workshops,
+    deletion,
+    logger,
+    intervalMs: config.retentionSweepMs,
+    now: deps.now ?? Date.now
+  });
+  await retention.start();
+
   const cards = new CardService(workshops, rooms, controls);
   const notes = new NotesService({ store, rooms, controls, workshops });
   const requireAdmin = adminCheck(config.adminToken);
@@ -169,7 +188,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     limitsRouter({ limits, workshops, logger, trustsProxy: config.trustProxy !== false }),
     // Notes first: its import route reads the raw body itself, with a larger limit.
     notesRouter({ notes, workshops, controls, requireAdmin }),
-    apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt: Date.now() }),
+    apiRouter({ workshops, cards, snapshots, deletion, erasure, requireAdmin, version, startedAt: Date.now() }),
     apiNotFound
   );
   app.use(await loadWebApp(config.webBuildDir, logger));
@@ -179,6 +198,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const close = () => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await retention.close();
       io.emit('server:restarting', { message: 'The server is restarting; you will be reconnected.' });
       yjs.closeAll();
       io.disconnectSockets(true);
@@ -204,5 +224,5 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
       });
     });
 
-  return { httpServer, io, rooms, store, listen, close };
+  return { httpServer, io, rooms, store, retention, listen, close };
 }

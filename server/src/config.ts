@@ -38,6 +38,8 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   /** Per-address and per-connection rates; the defaults are far above what a venue ever does. */
   rates: RateSettings;
+  /** How often the server looks for workshops past their retention period (besides at start). */
+  retentionSweepMs: number;
 }
 
 /** Which proxies to believe about the client's address (see `ServerConfig.trustProxy`). */
@@ -108,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null,
     retentionDays: intFrom(env, 'GOLDTHREAD_RETENTION_DAYS', 365),
     trustProxy: trustProxyFrom(env.GOLDTHREAD_TRUST_PROXY),
-    rates: DEFAULT_RATES
+    rates: DEFAULT_RATES,
+    retentionSweepMs: 3600_000
   };
 }
 

@@ -16,4 +16,5 @@ export * from './model/cards.js';
 export * from './model/card-views.js';
 export * from './model/themes.js';
 export * from './protocol/close-codes.js';
+export * from './protocol/retention.js';
 export * from './notes/index.js';

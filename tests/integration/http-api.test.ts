@@ -212,7 +212,9 @@ describe('POST /api/workshops/:id/facilitator-session', () => {
       rooms: workshop.rooms,
       boards: workshop.boards,
       details: workshop.details,
-      attribution: 'organisation'
+      attribution: 'organisation',
+      retentionDays: 365,
+      keptUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)
     });
   });
 

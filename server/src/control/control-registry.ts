@@ -61,6 +61,13 @@ export class ControlRegistry {
     });
   }
 
+  /** Forgets a deleted workshop's control state and its timer. */
+  forget(workshopId: string): void {
+    clearTimeout(this.#timers.get(workshopId));
+    this.#timers.delete(workshopId);
+    this.#controls.delete(workshopId);
+  }
+
   close(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();

@@ -1,11 +1,13 @@
 import express, { type Request } from 'express';
-import { LIMITS, PROTOCOL_VERSION, snapshotRequest, type HealthResponse } from '@goldthread/shared';
+import { LIMITS, PROTOCOL_VERSION, eraseParticipantRequest, snapshotRequest, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import { bearer } from './bearer.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { CardService } from '../workshops/card-service.js';
 import type { SnapshotService } from '../workshops/snapshot-service.js';
 import { parseBody, requireFacilitator } from '../workshops/workshop-service.js';
+import type { WorkshopDeletion } from '../retention/workshop-deletion.js';
+import type { PersonalDataErasure } from '../retention/personal-data-erasure.js';
 
 export interface ApiRouterDeps {
   /** Refuses a request without the admin token, when one is configured. */
@@ -13,12 +15,14 @@ export interface ApiRouterDeps {
   workshops: WorkshopService;
   cards: CardService;
   snapshots: SnapshotService;
+  deletion: WorkshopDeletion;
+  erasure: PersonalDataErasure;
   version: string;
   startedAt: number;
 }
 
 /** `/api`: health, workshops, joining (their rate limits are in limits-router.ts, mounted first). */
-export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt }: ApiRouterDeps): express.Router {
+export function apiRouter({ workshops, cards, snapshots, deletion, erasure, requireAdmin, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
 
@@ -45,6 +49,23 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
   router.patch('/workshops/:id', async (req, res) => {
     const claims = workshops.authorise(req.params.id, bearer(req));
     res.json(await workshops.update(claims, requireBody(req)));
+  });
+
+  router.delete('/workshops/:id', async (req, res) => {
+    facilitatorOf(req);
+    await deletion.delete(req.params.id, 'facilitator');
+    res.status(204).end();
+  });
+
+  router.get('/workshops/:id/participants', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.json(await workshops.participantList(claims));
+  });
+
+  router.post('/workshops/:id/participants/:participantId/erase', async (req, res) => {
+    facilitatorOf(req);
+    const { cards: mode } = parseBody(eraseParticipantRequest, requireBody(req));
+    res.json(await erasure.erase(req.params.id, req.params.participantId, mode));
   });
 
   router.post('/workshops/:id/facilitator-session', (req: Request<{ id: string }>, res) => {

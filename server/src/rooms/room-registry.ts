@@ -57,6 +57,8 @@ export class RoomRegistry {
   /** Each loaded room's journal, to wait for a change to be fsynced. */
   readonly #journals = new WeakMap<Room, RoomJournal>();
   readonly #options: RoomRegistryOptions;
+  /** Rooms of deleted workshops, thrown away unsaved: peers still leaving them change nothing. */
+  readonly #discarded = new WeakSet<Room>();
   #closing = false;
 
   constructor(options: RoomRegistryOptions) {
@@ -79,6 +81,7 @@ export class RoomRegistry {
 
   /** Removes a peer; an empty room is saved now and unloaded after the grace period. */
   leave(room: Room, peer: RoomPeer): void {
+    if (this.#discarded.has(room)) return;
     room.removePeer(peer);
     this.#options.onOccupancyChange?.(room.workshopId);
     if (room.peers.size > 0 || this.#closing) return;
@@ -178,6 +181,33 @@ export class RoomRegistry {
     for (const result of results) {
       if (result.status === 'rejected') this.#options.logger.error('saving a room failed', result.reason);
     }
+  }
+
+  /**
+   * Throws away every loaded room of a workshop without saving (the workshop is being deleted):
+   * their journals are closed and their documents freed. Disconnect their peers first.
+   */
+  async discardWorkshop(workshopId: string): Promise<void> {
+    const names = [...this.#rooms.keys()].filter((name) => name.startsWith(`${workshopId}/`));
+    const rooms = await Promise.all(names.map((name) => this.#rooms.get(name)!.catch(() => null)));
+    for (const name of names) {
+      clearTimeout(this.#idleTimers.get(name));
+      this.#idleTimers.delete(name);
+      this.#rooms.delete(name);
+      this.#ready.delete(name);
+    }
+    for (const room of rooms) {
+      if (!room) continue;
+      this.#discarded.add(room);
+      await this.#journals.get(room)?.close().catch((error) => this.#options.logger.warn(`closing the journal of ${room.name} failed`, error));
+      room.destroy();
+    }
+    if (names.length > 0 && this.#rooms.size === 0) this.#options.onAllUnloaded?.();
+  }
+
+  /** Saves a room now if it has unsaved changes, so its journal is compacted into the snapshot. */
+  async saveNow(workshopId: string, roomId: string): Promise<void> {
+    await (await this.loaded(workshopId, roomId))?.flush();
   }
 
   /** Saves and unloads everything; no room loads afterwards. */

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { localDisk, type Disk, type WritableFile } from './disk.js';
 import { frameRecord, readRecords } from './journal-records.js';
@@ -42,6 +42,28 @@ export class FileJournalStore implements JournalStore {
       if (match) keys.add(match[1]!.split(path.sep).join('/'));
     }
     return [...keys];
+  }
+
+  async deleteWorkshop(workshopId: string): Promise<void> {
+    const root = path.join(this.#dir, workshopId);
+    const { disk = localDisk } = this.#options;
+    for (const file of await this.#filesOf(workshopId)) await disk.unlink(file).catch(ignoreMissing);
+    // Only empty folders are left now.
+    await rm(root, { recursive: true, force: true });
+  }
+
+  async deleteKeptAside(workshopId: string): Promise<number> {
+    const { disk = localDisk } = this.#options;
+    const aside = (await this.#filesOf(workshopId)).filter((file) => path.basename(file).includes(KEPT_ASIDE));
+    for (const file of aside) await disk.unlink(file).catch(ignoreMissing);
+    return aside.length;
+  }
+
+  /** Every file under a workshop's journal folder. */
+  async #filesOf(workshopId: string): Promise<string[]> {
+    const root = path.join(this.#dir, workshopId);
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
   }
 
   async open(workshopId: string, roomId: string): Promise<OpenedJournal> {

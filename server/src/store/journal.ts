@@ -31,4 +31,8 @@ export interface JournalStore {
   open(workshopId: string, roomId: string): Promise<OpenedJournal>;
   /** Keys of the room documents of a workshop that have journal files. */
   keys(workshopId: string): Promise<string[]>;
+  /** Removes every journal file of a workshop, damaged ones kept aside included (the workshop is being deleted). */
+  deleteWorkshop(workshopId: string): Promise<void>;
+  /** Removes the damaged generations kept aside for a workshop's rooms (what could be read of them is in the snapshots). */
+  deleteKeptAside(workshopId: string): Promise<number>;
 }

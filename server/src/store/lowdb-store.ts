@@ -1,4 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
+import { localDisk } from './disk.js';
+import { erasedParticipant } from './erased-participant.js';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { isId } from '@goldthread/shared';
@@ -173,10 +175,7 @@ export class LowdbWorkshopStore implements WorkshopStore {
     await this.#withSnapshots(workshopId, async (db) => {
       await db.read();
       const data = db.data ?? { format: 'goldthread-snapshots', version: 1, snapshots: [] };
-      const rooms = Object.fromEntries(
-        Object.entries(snapshot.rooms).map(([roomId, room]) => [roomId, { update: Buffer.from(room.update).toString('base64'), cards: room.cards }])
-      );
-      data.snapshots.push({ ...snapshot, rooms });
+      data.snapshots.push(encodeSnapshot(snapshot));
       db.data = data;
       await db.write();
     });
@@ -195,11 +194,52 @@ export class LowdbWorkshopStore implements WorkshopStore {
     return this.#withSnapshots(workshopId, async (db) => {
       await db.read();
       const found = db.data?.snapshots.find((s) => s.id === snapshotId);
-      if (!found) return null;
-      const rooms = Object.fromEntries(
-        Object.entries(found.rooms).map(([roomId, room]) => [roomId, { update: new Uint8Array(Buffer.from(room.update, 'base64')), cards: room.cards }])
-      );
-      return { ...found, rooms };
+      return found ? decodeSnapshot(found) : null;
+    });
+  }
+
+  workshopIds() {
+    return [...this.#workshops.keys()];
+  }
+
+  async deleteWorkshop(workshopId: string) {
+    const workshop = this.#workshops.get(workshopId);
+    // Forgotten first, so nothing new reads or writes it while its files go.
+    this.#workshops.delete(workshopId);
+    if (workshop && this.#byJoinCode.get(workshop.joinCode) === workshopId) this.#byJoinCode.delete(workshop.joinCode);
+    this.#broken.delete(workshopId);
+    this.#nextWrite.delete(workshopId);
+    const disk = this.#fileOptions.disk ?? localDisk;
+    const remove = async (dir: string) => {
+      // The file itself and any temp file a failed or interrupted write left (`.<id>.json.<pid>.<n>.tmp`).
+      const names = (await readdir(dir)).filter((name) => name === `${workshopId}.json` || name.startsWith(`.${workshopId}.json.`));
+      for (const name of names) await disk.unlink(path.join(dir, name)).catch(ignoreMissing);
+      if (names.length > 0) await disk.syncFolder(dir);
+    };
+    await this.#files.run(workshopId, () => remove(this.#dir));
+    await this.#files.run(`snapshots:${workshopId}`, () => remove(this.#snapshotDir));
+  }
+
+  async eraseParticipant(workshopId: string, participantId: string) {
+    await this.#update(workshopId, (data) => {
+      data.participants = data.participants.map((p) => (p.id === participantId ? erasedParticipant(p) : p));
+    });
+  }
+
+  async rewriteSnapshots(workshopId: string, rewrite: (snapshot: WorkshopSnapshot) => WorkshopSnapshot | null) {
+    this.#require(workshopId);
+    return this.#withSnapshots(workshopId, async (db) => {
+      await db.read();
+      if (!db.data) return 0;
+      let changed = 0;
+      db.data.snapshots = db.data.snapshots.map((stored) => {
+        const next = rewrite(decodeSnapshot(stored));
+        if (!next) return stored;
+        changed++;
+        return encodeSnapshot(next);
+      });
+      if (changed > 0) await db.write();
+      return changed;
     });
   }
 
@@ -271,4 +311,24 @@ export class LowdbWorkshopStore implements WorkshopStore {
     const db = new Low<WorkshopFile>(new AtomicJsonFile<WorkshopFile>(this.#fileOf(workshopId), this.#fileOptions), null as never);
     return this.#files.run(workshopId, () => work(db));
   }
+}
+
+type SnapshotInFile = SnapshotFile['snapshots'][number];
+
+function encodeSnapshot(snapshot: WorkshopSnapshot): SnapshotInFile {
+  const rooms = Object.fromEntries(
+    Object.entries(snapshot.rooms).map(([roomId, room]) => [roomId, { update: Buffer.from(room.update).toString('base64'), cards: room.cards }])
+  );
+  return { ...snapshot, rooms };
+}
+
+function decodeSnapshot(stored: SnapshotInFile): WorkshopSnapshot {
+  const rooms = Object.fromEntries(
+    Object.entries(stored.rooms).map(([roomId, room]) => [roomId, { update: new Uint8Array(Buffer.from(room.update, 'base64')), cards: room.cards }])
+  );
+  return { ...stored, rooms };
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException) {
+  if (error.code !== 'ENOENT') throw error;
 }

@@ -1,5 +1,6 @@
 import type { RoomSnapshot, StoredParticipant, StoredWorkshop, WorkshopSnapshot, WorkshopStore } from './types.js';
 import { summariseSnapshot } from './snapshot-summary.js';
+import { erasedParticipant } from './erased-participant.js';
 import type { StoredControl } from '../control/workshop-control.js';
 
 /** In-memory twin of the lowdb store, for tests and throwaway servers. */
@@ -83,6 +84,38 @@ export class MemoryWorkshopStore implements WorkshopStore {
   async getSnapshot(workshopId: string, snapshotId: string) {
     const found = this.#snapshots.get(workshopId)?.find((s) => s.id === snapshotId);
     return found ? structuredClone(found) : null;
+  }
+
+  workshopIds() {
+    return [...this.#workshops.keys()];
+  }
+
+  async deleteWorkshop(workshopId: string) {
+    this.#workshops.delete(workshopId);
+    this.#participants.delete(workshopId);
+    this.#controls.delete(workshopId);
+    this.#snapshots.delete(workshopId);
+    for (const key of [...this.#rooms.keys()]) if (key.startsWith(`${workshopId}/`)) this.#rooms.delete(key);
+  }
+
+  async eraseParticipant(workshopId: string, participantId: string) {
+    const list = this.#participantsOf(workshopId);
+    this.#participants.set(workshopId, list.map((p) => (p.id === participantId ? erasedParticipant(p) : p)));
+  }
+
+  async rewriteSnapshots(workshopId: string, rewrite: (snapshot: WorkshopSnapshot) => WorkshopSnapshot | null) {
+    const list = this.#snapshots.get(workshopId) ?? [];
+    let changed = 0;
+    this.#snapshots.set(
+      workshopId,
+      list.map((snapshot) => {
+        const next = rewrite(structuredClone(snapshot));
+        if (!next) return snapshot;
+        changed++;
+        return structuredClone(next);
+      })
+    );
+    return changed;
   }
 
   async close() {}

@@ -27,6 +27,10 @@ export interface StoredWorkshop {
   attribution?: AttributionLevel;
   /** Every level the workshop has had, oldest first, so a change applies from then on. */
   attributionHistory?: AttributionChange[];
+  /** Days after its date the workshop is kept; absent: the server's default (`GOLDTHREAD_RETENTION_DAYS`). */
+  retentionDays?: number;
+  /** Participants whose personal data was erased on request: their tokens no longer work. */
+  erasedParticipants?: string[];
 }
 
 /** Someone who joined, for attendance and room balancing. */
@@ -39,6 +43,8 @@ export interface StoredParticipant {
   sector?: string;
   /** Someone without a device, whose cards and votes the facilitator enters. */
   proxy?: boolean;
+  /** Their name and organisation were erased on request (the name is then empty). */
+  erased?: boolean;
 }
 
 /** The saved state of one room: the encoded Yjs document plus a readable copy of its cards. */
@@ -94,5 +100,13 @@ export interface WorkshopStore {
   /** The timeline, oldest first. */
   listSnapshots(workshopId: string): Promise<SnapshotSummary[]>;
   getSnapshot(workshopId: string, snapshotId: string): Promise<WorkshopSnapshot | null>;
+  /** Ids of every workshop that can be served (not the broken ones), e.g. for the retention sweep. */
+  workshopIds(): string[];
+  /** Forgets a workshop at once and removes every file of it (workshop file, snapshots, temp files). */
+  deleteWorkshop(workshopId: string): Promise<void>;
+  /** Removes a participant's name and organisation, keeping an entry (id, room, sector) for head-counts. */
+  eraseParticipant(workshopId: string, participantId: string): Promise<void>;
+  /** Rewrites every snapshot of the timeline through `rewrite`; resolves with how many changed. */
+  rewriteSnapshots(workshopId: string, rewrite: (snapshot: WorkshopSnapshot) => WorkshopSnapshot | null): Promise<number>;
   close(): Promise<void>;
 }

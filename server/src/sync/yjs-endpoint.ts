@@ -63,6 +63,8 @@ export class YjsEndpoint {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.yjsMessageBytes });
   readonly #options: YjsEndpointOptions;
   readonly #peers = new Map<WebSocket, SyncPeer>();
+  /** What each connection was admitted to, to close those of a deleted workshop or an erased person. */
+  readonly #admissions = new WeakMap<SyncPeer, Admission>();
   readonly #alive = new WeakSet<WebSocket>();
   /** Connections in heartbeat groups, checked one group at a time (see HEARTBEAT_GROUPS). */
   readonly #heartbeatGroups: Set<WebSocket>[] = Array.from({ length: HEARTBEAT_GROUPS }, () => new Set());
@@ -169,6 +171,14 @@ export class YjsEndpoint {
     this.#wss.close();
   }
 
+  /** Closes every connection whose admission matches (e.g. all of a deleted workshop), with a named close code and reason. */
+  closeWhere(matches: (admission: { workshopId: string; claims: TokenClaims }) => boolean, code: number, error: ErrorCode, message: string): void {
+    for (const peer of this.#peers.values()) {
+      const admission = this.#admissions.get(peer);
+      if (admission && matches(admission)) peer.close(code, error, message);
+    }
+  }
+
   /** Decides whether an upgrade may proceed, from its path and token. */
   #admit(req: IncomingMessage): Admission | Refusal {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -217,6 +227,7 @@ export class YjsEndpoint {
       readOnly: admission.claims.role === 'projector'
     });
     this.#peers.set(ws, peer);
+    this.#admissions.set(peer, admission);
     this.#alive.add(ws);
     const heartbeatGroup = this.#heartbeatGroups[this.#nextGroup++ % HEARTBEAT_GROUPS]!;
     heartbeatGroup.add(ws);

@@ -2,14 +2,15 @@ import {
   DEFAULT_ATTRIBUTION,
   DEFAULT_BOARDS,
   DEFAULT_ROOM_NAMES,
-  addDays,
   createWorkshopRequest,
+  keptUntil,
   londonIsoDate,
   updateWorkshopRequest,
   joinRequest,
   newId,
   proxyRequest,
   type AttendanceResponse,
+  type ParticipantListResponse,
   type ProxyResponse,
   normaliseJoinCode,
   type CreateWorkshopResponse,
@@ -104,7 +105,8 @@ export class WorkshopService {
       boards,
       details: withDetails({ date: request.date ?? londonIsoDate(createdAt) }, request),
       attribution,
-      attributionHistory: [{ level: attribution, since: createdAt }]
+      attributionHistory: [{ level: attribution, since: createdAt }],
+      ...(request.retentionDays !== undefined && { retentionDays: request.retentionDays })
     };
     await this.#store.create(workshop);
     const { details } = publicView(workshop);
@@ -122,7 +124,7 @@ export class WorkshopService {
     for (const room of request.rooms ?? []) {
       if (!workshop.rooms.some((candidate) => candidate.id === room.id)) throw new AppError('not_found', `No room ${room.id} in this workshop.`);
     }
-    const { title, date, attribution, rooms: roomChanges, ...details } = request;
+    const { title, date, attribution, retentionDays, rooms: roomChanges, ...details } = request;
     const current = publicView(workshop);
     const updated: StoredWorkshop = {
       ...workshop,
@@ -135,13 +137,15 @@ export class WorkshopService {
         return withRoomDetails(room, roomDetails);
       }),
       attribution: attribution ?? current.attribution,
-      attributionHistory: attributionHistoryOf(workshop)
+      attributionHistory: attributionHistoryOf(workshop),
+      ...(retentionDays !== undefined && { retentionDays: retentionDays ?? undefined })
     };
+    if (updated.retentionDays === undefined) delete updated.retentionDays;
     if (attribution !== undefined && attribution !== current.attribution) {
       updated.attributionHistory = [...updated.attributionHistory!, { level: attribution, since: Date.now() }];
     }
     await this.#store.updateWorkshop(updated);
-    return facilitatorView(updated);
+    return this.#facilitatorView(updated);
   }
 
   /** What someone holding a join code may see before joining, including what will be recorded of them. */
@@ -154,7 +158,7 @@ export class WorkshopService {
       title: workshop.title,
       rooms: workshop.rooms,
       details: { date, ...(startTime && { startTime }), ...(endTime && { endTime }), ...(venue && { venue }) },
-      privacy: { attribution: view.attribution, keptUntil: addDays(date, this.#options.retentionDays) }
+      privacy: { attribution: view.attribution, keptUntil: this.keptUntil(workshop) }
     };
   }
 
@@ -198,7 +202,7 @@ export class WorkshopService {
       throw new AppError('forbidden', 'That facilitator key does not open this workshop.');
     }
     const token = this.#tokens.sign({ role: 'facilitator', workshopId }, this.#options.facilitatorTokenTtlSeconds);
-    return { token, workshop: facilitatorView(workshop) };
+    return { token, workshop: this.#facilitatorView(workshop) };
   }
 
   /** Records someone without a device, for whom the facilitator will enter cards and votes. */
@@ -245,6 +249,37 @@ export class WorkshopService {
     return { total: participants.length, bySector, rooms };
   }
 
+  /** Everyone who joined or was added, with their names, to pick whose personal data to erase (facilitator only). */
+  async participantList(claims: TokenClaims): Promise<ParticipantListResponse> {
+    requireFacilitator(claims);
+    const participants = await this.#store.participants(this.require(claims.workshopId).id);
+    return {
+      participants: participants.map((p) => ({
+        id: p.id,
+        name: p.name,
+        roomId: p.roomId,
+        joinedAt: p.joinedAt,
+        ...(p.organisation !== undefined && { organisation: p.organisation }),
+        ...(p.sector !== undefined && { sector: p.sector }),
+        ...(p.proxy && { proxy: true }),
+        ...(p.erased && { erased: true })
+      }))
+    };
+  }
+
+  /** The last day (`YYYY-MM-DD`) the workshop is kept: its date plus its own retention period, or the server's. */
+  keptUntil(workshop: StoredWorkshop): string {
+    return keptUntil(publicView(workshop).details.date, this.#retentionDaysOf(workshop));
+  }
+
+  #retentionDaysOf(workshop: StoredWorkshop): number {
+    return workshop.retentionDays ?? this.#options.retentionDays;
+  }
+
+  #facilitatorView(workshop: StoredWorkshop): FacilitatorWorkshopView {
+    return { ...facilitatorView(workshop), retentionDays: this.#retentionDaysOf(workshop), keptUntil: this.keptUntil(workshop) };
+  }
+
   /** Issues a read-only projector token; only the facilitator may. */
   projectorToken(claims: TokenClaims): { token: string } {
     requireFacilitator(claims);
@@ -271,6 +306,7 @@ export class WorkshopService {
     const claims = this.#tokens.verify(token);
     if (!claims) throw new AppError('unauthorized', 'That token is not valid or has expired.');
     if (claims.workshopId !== workshopId) throw new AppError('forbidden', 'That token is for another workshop.');
+    if (isErased(this.require(workshopId), claims)) throw new AppError('unauthorized', 'This person’s details were removed from the workshop on request.');
     return claims;
   }
 
@@ -281,6 +317,7 @@ export class WorkshopService {
     const workshop = this.#store.get(claims.workshopId);
     if (!workshop || this.#store.brokenReason(claims.workshopId)) return null;
     if (claims.roomId !== undefined && !workshop.rooms.some((room) => room.id === claims.roomId)) return null;
+    if (isErased(workshop, claims)) return null;
     return claims;
   }
 
@@ -288,7 +325,7 @@ export class WorkshopService {
   viewFor(claims: Pick<TokenClaims, 'role' | 'workshopId'>): WorkshopView | FacilitatorWorkshopView {
     const workshop = this.require(claims.workshopId);
     // The big screen shows the join code, so the projector sees it too.
-    return claims.role === 'participant' ? publicView(workshop) : facilitatorView(workshop);
+    return claims.role === 'participant' ? publicView(workshop) : this.#facilitatorView(workshop);
   }
 
   /** The stored workshop, or a not_found / unavailable AppError. */
@@ -322,6 +359,11 @@ export class WorkshopService {
     for (const room of workshop.rooms) if (counts.get(room.id)! < counts.get(best)!) best = room.id;
     return best;
   }
+}
+
+/** True for the token of someone whose personal data was erased: it no longer opens anything. */
+function isErased(workshop: StoredWorkshop, claims: Pick<TokenClaims, 'participantId'>): boolean {
+  return claims.participantId !== undefined && (workshop.erasedParticipants ?? []).includes(claims.participantId);
 }
 
 /** Refuses anyone but the facilitator. */
@@ -382,6 +424,6 @@ function publicView(workshop: StoredWorkshop): WorkshopView {
   };
 }
 
-function facilitatorView(workshop: StoredWorkshop): FacilitatorWorkshopView {
+function facilitatorView(workshop: StoredWorkshop): Omit<FacilitatorWorkshopView, 'retentionDays' | 'keptUntil'> {
   return { ...publicView(workshop), joinCode: workshop.joinCode };
 }

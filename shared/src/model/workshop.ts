@@ -83,6 +83,10 @@ export interface WorkshopView {
 /** What the facilitator sees in addition. */
 export interface FacilitatorWorkshopView extends WorkshopView {
   joinCode: string;
+  /** Days after its date the workshop is kept (its own setting, or the server's default). */
+  retentionDays: number;
+  /** `YYYY-MM-DD`: the last day it is kept; the server deletes it, with every file of it, the day after. */
+  keptUntil: string;
 }
 
 /**

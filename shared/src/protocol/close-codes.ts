@@ -11,6 +11,8 @@ export const CLOSE_CODES = {
   unauthorized: 4401,
   /** The token does not give access to this document. */
   forbidden: 4403,
+  /** The workshop was deleted (by its facilitator, or at the end of its retention period); it is gone for good. */
+  workshopDeleted: 4410,
   /** A message or the document grew past a limit. */
   tooLarge: 4413,
   /** Too many messages in too short a time. */
@@ -30,7 +32,7 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
  * Whether reconnecting after this close can help. Stock y-websocket gives up on every 44xx
  * code; of Goldthread's, a refused message (4400: a fresh sync puts it right), a rate limit
  * (4429) and a connection cap (4430: another tab may have closed since) are worth another try
- * after the back-off, while 4401, 4403 and 4413 are final.
+ * after the back-off, while 4401, 4403, 4410 and 4413 are final.
  */
 export function isTransientClose(code: number): boolean {
   return (

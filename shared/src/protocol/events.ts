@@ -101,6 +101,10 @@ export interface ServerToClientEvents {
   /** Every decision and action of the workshop, after any of them changed. */
   'outcomes:list': (list: OutcomeList) => void;
   'server:restarting': (info: { message: string }) => void;
+  /** The workshop was deleted (by the facilitator, or when its retention period ended); the connection closes next. */
+  'workshop:deleted': (info: { message: string }) => void;
+  /** To a participant whose personal data was erased on request: their session ends. */
+  'participant:erased': (info: { message: string }) => void;
 }
 
 /** Handshake `auth` payload of the Socket.IO connection. */

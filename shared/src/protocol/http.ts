@@ -12,6 +12,7 @@ import {
 } from '../model/workshop.js';
 import type { CardView } from '../model/cards.js';
 import { isIsoDate } from '../notes/notes-dates.js';
+import { retentionDaysField } from './retention.js';
 
 /** Titles and names: one line, NFC, no control or direction-override characters (see text.ts). */
 const text = (label: string, max: number) => typedText(label, max);
@@ -98,6 +99,8 @@ export const createWorkshopRequest = z.object({
   date: isoDate('date').optional(),
   ...detailFields,
   attribution: attribution.optional(),
+  /** Days after its date the workshop is kept; defaults to the server's `GOLDTHREAD_RETENTION_DAYS`. */
+  retentionDays: retentionDaysField.optional(),
   rooms: z
     .array(newRoom)
     .min(1, { error: 'a workshop needs at least one room' })
@@ -131,6 +134,8 @@ export const updateWorkshopRequest = z.object({
   date: isoDate('date').optional(),
   ...detailFields,
   attribution: attribution.optional(),
+  /** null goes back to the server's default. */
+  retentionDays: retentionDaysField.nullable().optional(),
   rooms: z
     .array(
       z.object({ id: z.string({ error: 'room id must be text' }).min(1, { error: 'room id is required' }).max(64), ...roomDetailFields }),

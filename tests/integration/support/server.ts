@@ -27,6 +27,8 @@ export interface NewServerOptions {
   config?: Partial<ServerConfig>;
   /** Where the server writes (e.g. a FailingDisk); the real file system by default. */
   disk?: Disk;
+  /** The server's clock for retention (a test moves it on). */
+  now?: () => number;
 }
 
 /** Starts a real Goldthread server on port 0 with a fresh (or given) data dir; API only, no web app. */
@@ -41,7 +43,11 @@ export async function newServer(options: NewServerOptions = {}): Promise<TestSer
     logLevel: 'silent',
     ...options.config
   };
-  const server = await createServer(config, { ...(options.store && { store: options.store }), ...(options.disk && { disk: options.disk }) });
+  const server = await createServer(config, {
+    ...(options.store && { store: options.store }),
+    ...(options.disk && { disk: options.disk }),
+    ...(options.now && { now: options.now })
+  });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
   return {

@@ -56,7 +56,7 @@ export class PersonalDataErasure {
 
     let cardsChanged = 0;
     for (const key of await rooms.documentKeys(workshopId)) {
-      const changed = await rooms.change(workshopId, key, (room) => scrubAuthor(room.doc, participantId, mode));
+      const changed = await rooms.change(workshopId, key, (room) => scrubAuthor(room.doc, participantId, mode), { revertible: false });
       // Saved now: the snapshot holds the scrubbed state and the journal records holding the name are dropped.
       if (changed > 0) await rooms.saveNow(workshopId, key);
       cardsChanged += changed;

@@ -45,3 +45,20 @@ export function revertibleEdit<T>(doc: Y.Doc, run: () => T): RevertibleEdit<T> {
     forget
   };
 }
+
+/**
+ * Runs `run` as a change that is kept even when it cannot be made durable (the next save retries
+ * it); nothing records what it removed, so garbage collection leaves none of it in the document.
+ */
+export function irreversibleEdit<T>(doc: Y.Doc, run: () => T): RevertibleEdit<T> {
+  let changed = false;
+  const onUpdate = () => {
+    changed = true;
+  };
+  doc.on('update', onUpdate);
+  try {
+    return { result: run(), changed, revert: () => undefined, forget: () => undefined };
+  } finally {
+    doc.off('update', onUpdate);
+  }
+}

@@ -16,7 +16,7 @@ import type { WorkshopStore } from '../store/types.js';
 import type { JournalStore, RoomJournal } from '../store/journal.js';
 import { storageError } from '../store/storage-error.js';
 import { AppError } from '../errors.js';
-import { revertibleEdit } from './revertible-edit.js';
+import { irreversibleEdit, revertibleEdit } from './revertible-edit.js';
 import { fillJournalGaps } from './journal-gaps.js';
 import type { Logger } from '../logger.js';
 
@@ -98,11 +98,13 @@ export class RoomRegistry {
    * Resolves only once what `apply` changed is on disk (journaled and fsynced, or saved); when it
    * cannot be written, the change is undone and this rejects with a StorageError.
    */
-  async change<T>(workshopId: string, roomId: string, apply: (room: Room) => T): Promise<T> {
+  async change<T>(workshopId: string, roomId: string, apply: (room: Room) => T, options: { revertible?: boolean } = {}): Promise<T> {
     const visitor: RoomPeer = { role: 'facilitator', participantId: null, send: () => undefined };
     const room = await this.join(workshopId, roomId, visitor);
     try {
-      const edit = revertibleEdit(room.doc, () => apply(room));
+      // An irreversible change (erasing someone) is made without an undo record: the record would
+      // keep what it removes in the document's encoded state, where the change must leave nothing.
+      const edit = options.revertible === false ? irreversibleEdit(room.doc, () => apply(room)) : revertibleEdit(room.doc, () => apply(room));
       try {
         if (edit.changed) await this.#durable(room);
       } catch (error) {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { buildNotes, renderCsv } from '@goldthread/shared';
 import { TRICKY_TEXTS, allCardTexts, makeWorkshopFixture } from './support/notes-fixture.js';
 
-const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes'];
+const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'proxy_votes', 'proxy', 'section'];
 const neutralised = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 const records = (csv: string) => parse(csv, { bom: true }) as string[][];
 
@@ -14,7 +14,7 @@ describe('renderCsv', () => {
   const rowFor = (text: string) => rows.find((row) => row[5] === neutralised(text));
 
   it('starts with a byte order mark and exactly the agreed header, and ends lines with CRLF', () => {
-    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes,proxy_votes,proxy,section\r\n')).toBe(true);
     expect(header).toEqual(HEADER);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(renderCsv(buildNotes([input], { kind: 'workshop' }), { bom: false }).startsWith('workshop,')).toBe(true);
@@ -57,7 +57,10 @@ describe('renderCsv', () => {
       'Transport',
       TRICKY_TEXTS.emoji,
       'Ada Lovelace',
-      '5'
+      '5',
+      '0',
+      '',
+      'room'
     ]);
     expect(rowFor(TRICKY_TEXTS.newlines)?.[6]).toBe('Anonymous');
     expect(rowFor(TRICKY_TEXTS.script)?.[7]).toBe('');

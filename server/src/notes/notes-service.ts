@@ -14,14 +14,20 @@ import {
   renderMarkdown,
   voteKey,
   NotesJsonError,
+  PLENARY_ROOM_ID,
+  type CardView,
   type CreateWorkshopResponse,
+  type NotesCardInput,
   type NotesScope,
+  type NotesThemeInput,
+  type RoomNotesInput,
   type WorkshopNotesInput
 } from '@goldthread/shared';
 import { buildDocx } from '@goldthread/shared/notes-docx';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
+import type { WorkshopControl } from '../control/workshop-control.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { WorkshopStore } from '../store/types.js';
 
@@ -61,48 +67,43 @@ export class NotesService {
   }
 
   /**
-   * Everything a workshop produced, as the notes model's input: live cards, themes, votes and
-   * attendance. For participants, votes the facilitator is still hiding are left out.
+   * Everything a workshop produced, as the notes model's input (the record): live cards, themes,
+   * votes (with those the facilitator cast for people without a device), attendance, and the
+   * plenary once a board was combined. For participants, votes still hidden are left out.
    */
   async collect(workshopId: string, audience: 'facilitator' | 'participant' = 'facilitator'): Promise<WorkshopNotesInput> {
     const workshop = this.#workshops.require(workshopId);
     const control = await this.#controls.get(workshopId);
-    const tallies = new Map<string, Map<string, number>>();
-    for (const board of workshop.boards) {
-      if (audience === 'participant' && !control.resultsVisible(board.id)) continue;
-      const results = control.results(board.id).tallies;
-      if (results.length > 0) tallies.set(board.id, new Map(results.map((t) => [voteKey(t.roomId, t.cardId), t.votes])));
-    }
-    const rooms = [];
-    for (const room of workshop.rooms) {
-      const { cards, themes } = await this.#rooms.change(workshopId, room.id, (live) => ({
-        cards: readCards(live.doc),
-        themes: readThemes(live.doc)
+    const people = await this.#store.participants(workshopId);
+    const proxies = new Set(people.filter((p) => p.proxy === true).map((p) => p.id));
+    const votes = boardVotes(
+      control,
+      workshop.boards.filter((board) => audience === 'facilitator' || control.resultsVisible(board.id)).map((board) => board.id),
+      (voterId) => proxies.has(voterId) || voterId.startsWith(IMPORTED_PROXY_VOTER)
+    );
+    const read = (roomId: string) =>
+      this.#rooms.change(workshopId, roomId, (live) => ({
+        cards: readCards(live.doc).map((card) => votes.onCard(roomId, card)),
+        themes: readThemes(live.doc).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }))
       }));
-      rooms.push({
-        id: room.id,
-        name: room.name,
-        themes: themes.map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds })),
-        // A board that was voted on gives each of its cards a count (0 included); others have none.
-        cards: cards.map((card) => {
-          const onBoard = tallies.get(card.boardId);
-          return onBoard ? { ...card, votes: onBoard.get(voteKey(room.id, card.id)) ?? 0 } : card;
-        })
-      });
-    }
-    const participants = (await this.#store.participants(workshopId)).map(({ id, name, roomId, organisation, sector }) => ({
-      id,
-      name,
-      roomId,
-      ...(organisation !== undefined && { organisation }),
-      ...(sector !== undefined && { sector })
-    }));
-    return {
+    const rooms: RoomNotesInput[] = [];
+    for (const room of workshop.rooms) rooms.push({ id: room.id, name: room.name, ...(await read(room.id)) });
+    const input: WorkshopNotesInput = {
       workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
       boards: workshop.boards,
       rooms,
-      participants
+      participants: people.map(({ id, name, roomId, organisation, sector, proxy }) => ({
+        id,
+        name,
+        roomId,
+        ...(organisation !== undefined && { organisation }),
+        ...(sector !== undefined && { sector }),
+        ...(proxy === true && { proxy })
+      }))
     };
+    const combined = control.snapshot().plenaryBoardIds;
+    if (combined.length > 0) input.plenary = { boardIds: [...combined], ...(await read(PLENARY_ROOM_ID)) };
+    return input;
   }
 
   /** Renders notes of one or more workshops in a format. */
@@ -130,8 +131,10 @@ export class NotesService {
   }
 
   /**
-   * Recreates a workshop from a notes JSON export: same title, rooms, boards, cards (with
-   * their authors and times), attendance and vote counts, under new workshop, room and board ids.
+   * Recreates a workshop from its record (a notes JSON export): title, rooms, boards, cards with
+   * their authors, times, themes and proxy marks, attendance, votes (proxy votes kept apart) and
+   * the plenary, under new workshop, room and board ids. The whole file is checked first, so a
+   * refused file creates nothing; participants are written in one save, however many.
    */
   async importJson(text: string): Promise<CreateWorkshopResponse> {
     let parsed;
@@ -150,35 +153,116 @@ export class NotesService {
       rooms: source.rooms.map((room) => room.name),
       boards: source.boards.map(({ kind, title, prompt }) => ({ kind, title, prompt }))
     });
-    const roomIds = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
-    const boardIds = new Map(source.boards.map((board, i) => [board.id, created.boards[i]!.id]));
-    for (const participant of source.participants ?? []) {
-      await this.#store.addParticipant(created.id, {
+    const ids = new RecordIds(source, created);
+    await this.#store.addParticipants(
+      created.id,
+      (source.participants ?? []).map((participant) => ({
         id: participant.id,
         name: participant.name,
-        roomId: roomIds.get(participant.roomId) ?? created.rooms[0]!.id,
+        roomId: ids.room(participant.roomId),
         joinedAt: source.workshop.createdAt,
         ...(participant.organisation !== undefined && { organisation: participant.organisation }),
-        ...(participant.sector !== undefined && { sector: participant.sector })
-      });
-    }
-    const votes: { boardId: string; roomId: string; cardId: string; count: number }[] = [];
-    for (const room of source.rooms) {
-      const roomId = roomIds.get(room.id)!;
+        ...(participant.sector !== undefined && { sector: participant.sector }),
+        ...(participant.proxy === true && { proxy: true })
+      }))
+    );
+    const votes: ImportedVote[] = [];
+    const write = async (roomId: string, space: { cards: NotesCardInput[]; themes?: NotesThemeInput[] }) => {
+      // Room cards keep their ids; plenary copies are re-keyed to the new rooms.
+      const rekey = roomId === PLENARY_ROOM_ID ? (id: string) => ids.copy(id) : (id: string) => id;
       await this.#rooms.change(created.id, roomId, (live) => {
         live.doc.transact(() => {
-          for (const theme of room.themes ?? []) addTheme(live.doc, boardIds.get(theme.boardId)!, theme.name, theme.id);
-          for (const card of room.cards) {
-            const boardId = boardIds.get(card.boardId)!;
-            putCard(live.doc, { ...card, boardId });
-            if (card.votes) votes.push({ boardId, roomId, cardId: card.id, count: card.votes });
+          for (const theme of space.themes ?? []) addTheme(live.doc, ids.board(theme.boardId), theme.name, rekey(theme.id));
+          for (const card of space.cards) {
+            const { votes: count = 0, proxyVotes = 0, ...view } = card;
+            const written: CardView = { ...view, id: rekey(card.id), boardId: ids.board(card.boardId) };
+            if (card.themeId !== undefined) written.themeId = rekey(card.themeId);
+            if (card.sourceRoomId !== undefined) written.sourceRoomId = ids.room(card.sourceRoomId);
+            putCard(live.doc, written);
+            const at = { boardId: written.boardId, roomId, cardId: written.id };
+            if (count - proxyVotes > 0) votes.push({ ...at, count: count - proxyVotes, proxy: false });
+            if (proxyVotes > 0) votes.push({ ...at, count: proxyVotes, proxy: true });
           }
         });
       });
-    }
-    if (votes.length > 0) {
-      await this.#controls.run(created.id, (control) => control.importVotes(votes, `imported-${newId(6)}`));
-    }
+    };
+    for (const room of source.rooms) await write(ids.room(room.id), room);
+    const plenary = source.plenary;
+    if (plenary) await write(PLENARY_ROOM_ID, plenary);
+    const batch = newId(6);
+    await this.#controls.run(created.id, (control) => {
+      for (const boardId of plenary?.boardIds ?? []) control.markCombined(ids.board(boardId));
+      const cast = (proxy: boolean) => votes.filter((vote) => vote.proxy === proxy);
+      if (cast(false).length) control.importVotes(cast(false), `imported-${batch}`);
+      if (cast(true).length) control.importVotes(cast(true), `${IMPORTED_PROXY_VOTER}${batch}`);
+    });
     return created;
+  }
+}
+
+/** Voter id prefix of votes an import brought in that the facilitator had cast for people without a device. */
+const IMPORTED_PROXY_VOTER = 'proxy-import-';
+
+interface ImportedVote {
+  boardId: string;
+  roomId: string;
+  cardId: string;
+  count: number;
+  proxy: boolean;
+}
+
+/**
+ * A board's votes as the record holds them. A board voted on in the rooms gives every room
+ * card on it a count (0 included), one voted on in the plenary every plenary card; the rest none.
+ */
+function boardVotes(control: WorkshopControl, boardIds: string[], isProxyVoter: (voterId: string) => boolean) {
+  const byBoard = new Map<string, { all: Map<string, number>; proxy: Map<string, number>; rooms: boolean; plenary: boolean }>();
+  for (const boardId of boardIds) {
+    const all = control.talliesOf(boardId, () => true);
+    if (all.size === 0) continue;
+    const plenaryKey = voteKey(PLENARY_ROOM_ID, '');
+    const keys = [...all.keys()];
+    byBoard.set(boardId, {
+      all,
+      proxy: control.talliesOf(boardId, isProxyVoter),
+      plenary: keys.some((key) => key.startsWith(plenaryKey)),
+      rooms: keys.some((key) => !key.startsWith(plenaryKey))
+    });
+  }
+  return {
+    onCard(roomId: string, card: CardView): NotesCardInput {
+      const board = byBoard.get(card.boardId);
+      if (!board || !(roomId === PLENARY_ROOM_ID ? board.plenary : board.rooms)) return card;
+      const key = voteKey(roomId, card.id);
+      const proxyVotes = board.proxy.get(key) ?? 0;
+      return { ...card, votes: board.all.get(key) ?? 0, ...(proxyVotes > 0 && { proxyVotes }) };
+    }
+  };
+}
+
+/**
+ * The record's ids mapped to the imported workshop's: rooms and boards by position, and plenary
+ * copies (`<roomId>-<id>`) re-keyed to the new room, so combining again updates them in place.
+ */
+class RecordIds {
+  readonly #rooms: Map<string, string>;
+  readonly #boards: Map<string, string>;
+
+  constructor(source: WorkshopNotesInput, created: CreateWorkshopResponse) {
+    this.#rooms = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
+    this.#boards = new Map(source.boards.map((board, i) => [board.id, created.boards[i]!.id]));
+  }
+
+  room(id: string): string {
+    return this.#rooms.get(id)!;
+  }
+
+  board(id: string): string {
+    return this.#boards.get(id)!;
+  }
+
+  copy(id: string): string {
+    for (const [from, to] of this.#rooms) if (id.startsWith(`${from}-`)) return `${to}${id.slice(from.length)}`;
+    return id;
   }
 }

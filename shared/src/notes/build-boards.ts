@@ -8,6 +8,8 @@ export interface ScopedRoom {
   room: RoomNotesInput;
   ref: NotesRoomRef;
   isoDate: string;
+  /** On the plenary: the rooms its cards came from, by room id, so each card keeps its room's tag. */
+  sourceRooms?: Map<string, NotesRoomRef>;
 }
 
 /**
@@ -116,6 +118,8 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
     if (!board) continue;
     const cardTheme = themeByCard(scoped.room);
     const linked = roomActions(scoped);
+    const roomOf = (card: NotesCardInput) =>
+      (card.sourceRoomId !== undefined ? scoped.sourceRooms?.get(card.sourceRoomId) : undefined) ?? scoped.ref;
     const entryOf = (card: NotesCardInput): NotesCardEntry => {
       const entry: NotesCardEntry = {
         id: card.id,
@@ -123,13 +127,15 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
         author: authorLabel(card.authorName),
         color: card.color,
         createdAt: card.createdAt,
-        room: scoped.ref,
+        room: roomOf(card),
         workshopTitle: scoped.workshop.workshop.title,
         isoDate: scoped.isoDate,
         boardTitle: board.title,
         actions: linked.filter((action) => action.cardId === card.id).map((action) => action.entry)
       };
       if (card.votes !== undefined) entry.votes = card.votes;
+      if (card.proxyVotes) entry.proxyVotes = card.proxyVotes;
+      if (card.proxy) entry.proxy = true;
       const theme = cardTheme.get(card.id);
       if (theme) entry.themeName = theme.name.trim();
       return entry;
@@ -161,7 +167,10 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
         merged = { key, name: theme.name.trim(), rooms: [], cards: [], order: themes.size };
         themes.set(key, merged);
       }
-      if (!merged.rooms.includes(scoped.ref)) merged.rooms.push(scoped.ref);
+      // A plenary theme gathers cards of several rooms: it names each of them.
+      for (const room of members.length ? members.map((card) => card.room) : [scoped.ref]) {
+        if (!merged.rooms.includes(room)) merged.rooms.push(room);
+      }
       merged.cards.push(...members);
       const total = sumDefined([merged.votes, votes]);
       if (total !== undefined) merged.votes = total;

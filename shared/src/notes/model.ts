@@ -12,6 +12,19 @@ export interface WorkshopNotesInput {
   rooms: RoomNotesInput[];
   /** Everyone admitted to the workshop; attendance is counted from this list. */
   participants?: NotesParticipant[];
+  /** The plenary board, once the facilitator has combined any board onto it. */
+  plenary?: PlenaryNotesInput;
+}
+
+/**
+ * The plenary: the boards combined from every room (`plenary:combine`), with the copies of
+ * their cards (each naming its `sourceRoomId`), the plenary's own themes and its votes.
+ */
+export interface PlenaryNotesInput {
+  /** The boards combined onto the plenary, in the order they were combined. */
+  boardIds: string[];
+  cards: NotesCardInput[];
+  themes?: NotesThemeInput[];
 }
 
 export interface NotesWorkshopMeta {
@@ -37,6 +50,8 @@ export interface NotesCardInput extends CardView {
   themeId?: string;
   /** Dots or votes the card received. Absent means "not voted on", not zero. */
   votes?: number;
+  /** How many of `votes` the facilitator cast for someone without a device. */
+  proxyVotes?: number;
 }
 
 /** A named group of cards on one board of one room. */
@@ -64,6 +79,8 @@ export interface NotesParticipant {
   organisation?: string;
   /** e.g. "Council", "Health", "Voluntary and community", "Police". */
   sector?: string;
+  /** Someone without a device, whose cards and votes the facilitator entered. */
+  proxy?: boolean;
 }
 
 /** Which part of the input the notes cover. */

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { CARD_COLORS, type CardColor } from '../model/defaults.js';
+import { LIMITS } from '../protocol/limits.js';
+import type {
+  NotesActionInput,
+  NotesCardInput,
+  NotesParticipant,
+  NotesThemeInput,
+  NotesWorkshopMeta,
+  PlenaryNotesInput,
+  RoomNotesInput,
+  WorkshopNotesInput
+} from './model.js';
+import { isIsoDate } from './notes-dates.js';
+
+/**
+ * The workshop record's schema: one definition that import validates against and export is
+ * written from (`projectRecord`), so a field added here is both exported and imported.
+ * `docs/record-format.md` describes every field.
+ */
+
+const id = z.string().min(1, { error: 'must not be empty' }).max(64);
+/** Plenary copies are keyed `<roomId>-<cardId>`, so they may be twice as long. */
+const copyId = z.string().min(1, { error: 'must not be empty' }).max(129);
+const count = z.number().int().min(0);
+const time = z.number().min(0);
+const opt = (max: number) => z.string().max(max).optional();
+
+const cardSchema = z.object({
+  id: copyId,
+  boardId: id,
+  text: z.string().max(LIMITS.cardText),
+  authorId: z.string().max(64),
+  authorName: z.string().max(LIMITS.participantName),
+  color: z.enum(CARD_COLORS.map((c) => c.id) as [CardColor, ...CardColor[]]),
+  createdAt: time,
+  themeId: copyId.optional(),
+  votes: count.optional(),
+  proxyVotes: count.optional(),
+  sourceRoomId: id.optional(),
+  proxy: z.boolean().optional()
+});
+const themeSchema = z.object({
+  id: copyId,
+  boardId: id,
+  name: z.string().max(LIMITS.boardTitle),
+  cardIds: z.array(copyId),
+  votes: count.optional()
+});
+const actionSchema = z.object({
+  text: z.string().max(LIMITS.cardText),
+  owner: opt(200),
+  boardId: id.optional(),
+  cardId: id.optional()
+});
+const roomSchema = z.object({
+  id,
+  name: z.string().max(LIMITS.roomName),
+  cards: z.array(cardSchema),
+  themes: z.array(themeSchema).optional(),
+  actions: z.array(actionSchema).optional()
+});
+const participantSchema = z.object({
+  id,
+  name: z.string().max(LIMITS.participantName),
+  roomId: id,
+  organisation: opt(200),
+  sector: opt(100),
+  proxy: z.boolean().optional()
+});
+const plenarySchema = z.object({
+  boardIds: z.array(id).max(LIMITS.boardsPerWorkshop),
+  cards: z.array(cardSchema),
+  themes: z.array(themeSchema).optional()
+});
+const metaSchema = z.object({
+  id,
+  title: z.string().max(LIMITS.workshopTitle),
+  createdAt: time,
+  facilitatorName: opt(LIMITS.participantName),
+  date: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional()
+});
+
+type Problem = (path: (string | number)[], message: string) => void;
+
+/** Cards, themes and their cross-references on one board space (a room or the plenary). */
+function checkSpace(
+  space: { cards: { id: string; boardId: string; themeId?: string }[]; themes?: { id: string; boardId: string; cardIds: string[] }[] },
+  path: (string | number)[],
+  where: string,
+  boards: Set<string>,
+  problem: Problem
+): Set<string> {
+  const cards = new Set(space.cards.map((c) => c.id));
+  const themes = new Set((space.themes ?? []).map((t) => t.id));
+  if (cards.size !== space.cards.length) problem([...path, 'cards'], `card ids must be unique ${where}`);
+  space.cards.forEach((card, c) => {
+    if (!boards.has(card.boardId)) problem([...path, 'cards', c, 'boardId'], `no board ${card.boardId}`);
+    if (card.themeId && !themes.has(card.themeId)) problem([...path, 'cards', c, 'themeId'], `no theme ${card.themeId} ${where}`);
+  });
+  space.themes?.forEach((theme, t) => {
+    if (!boards.has(theme.boardId)) problem([...path, 'themes', t, 'boardId'], `no board ${theme.boardId}`);
+    for (const cardId of theme.cardIds) {
+      if (!cards.has(cardId)) problem([...path, 'themes', t, 'cardIds'], `no card ${cardId} ${where}`);
+    }
+  });
+  return cards;
+}
+
+/** One workshop of the record, with every reference inside it checked. */
+export const workshopRecordSchema = z
+  .object({
+    workshop: metaSchema,
+    boards: z
+      .array(
+        z.object({
+          id,
+          kind: z.string().max(LIMITS.boardKind),
+          title: z.string().max(LIMITS.boardTitle),
+          prompt: z.string().max(LIMITS.boardPrompt)
+        })
+      )
+      .max(LIMITS.boardsPerWorkshop),
+    rooms: z.array(roomSchema).max(LIMITS.roomsPerWorkshop),
+    participants: z.array(participantSchema).optional(),
+    plenary: plenarySchema.optional()
+  })
+  .superRefine((w, ctx) => {
+    const problem: Problem = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+    const boards = new Set(w.boards.map((b) => b.id));
+    const rooms = new Set(w.rooms.map((r) => r.id));
+    if (boards.size !== w.boards.length) problem(['boards'], 'board ids must be unique');
+    if (rooms.size !== w.rooms.length) problem(['rooms'], 'room ids must be unique');
+    const votesOk = (card: { votes?: number; proxyVotes?: number }) => (card.proxyVotes ?? 0) <= (card.votes ?? 0);
+    w.rooms.forEach((room, r) => {
+      const cards = checkSpace(room, ['rooms', r], 'in this room', boards, problem);
+      room.cards.forEach((card, c) => {
+        if (!votesOk(card)) problem(['rooms', r, 'cards', c, 'proxyVotes'], 'must not be more than votes');
+      });
+      room.actions?.forEach((action, a) => {
+        if (action.boardId && !boards.has(action.boardId))
+          problem(['rooms', r, 'actions', a, 'boardId'], `no board ${action.boardId}`);
+        if (action.cardId && !cards.has(action.cardId))
+          problem(['rooms', r, 'actions', a, 'cardId'], `no card ${action.cardId} in this room`);
+      });
+    });
+    w.participants?.forEach((p, i) => {
+      if (!rooms.has(p.roomId)) problem(['participants', i, 'roomId'], `no room ${p.roomId}`);
+    });
+    const plenary = w.plenary;
+    if (plenary) {
+      const combined = new Set(plenary.boardIds);
+      plenary.boardIds.forEach((boardId, b) => {
+        if (!boards.has(boardId)) problem(['plenary', 'boardIds', b], `no board ${boardId}`);
+      });
+      checkSpace(plenary, ['plenary'], 'on the plenary', combined, problem);
+      plenary.cards.forEach((card, c) => {
+        if (card.sourceRoomId !== undefined && !rooms.has(card.sourceRoomId))
+          problem(['plenary', 'cards', c, 'sourceRoomId'], `no room ${card.sourceRoomId}`);
+        if (!votesOk(card)) problem(['plenary', 'cards', c, 'proxyVotes'], 'must not be more than votes');
+      });
+    }
+  });
+
+/**
+ * Every field of the notes model must have its place in the record (and the other way round),
+ * or a workshop loses it on export and import: this fails to compile when one side lacks a key.
+ */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+type RecordOf<S extends z.ZodType> = z.output<S>;
+const recordCoversModel: [
+  SameKeys<RecordOf<typeof metaSchema>, NotesWorkshopMeta>,
+  SameKeys<RecordOf<typeof cardSchema>, NotesCardInput>,
+  SameKeys<RecordOf<typeof themeSchema>, NotesThemeInput>,
+  SameKeys<RecordOf<typeof actionSchema>, NotesActionInput>,
+  SameKeys<RecordOf<typeof roomSchema>, RoomNotesInput>,
+  SameKeys<RecordOf<typeof participantSchema>, NotesParticipant>,
+  SameKeys<RecordOf<typeof plenarySchema>, PlenaryNotesInput>,
+  SameKeys<RecordOf<typeof workshopRecordSchema>, WorkshopNotesInput>
+] = [true, true, true, true, true, true, true, true];
+void recordCoversModel;
+
+/**
+ * A copy of `value` holding only what `schema` defines, keys in the schema's order, absent
+ * optional fields left out. Nothing is validated: export must never fail on live data.
+ */
+export function projectRecord(schema: z.ZodType, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  if (schema instanceof z.ZodOptional) return projectRecord(schema.unwrap() as z.ZodType, value);
+  if (schema instanceof z.ZodArray) {
+    return Array.isArray(value) ? value.map((item) => projectRecord(schema.element as z.ZodType, item)) : value;
+  }
+  if (schema instanceof z.ZodObject) {
+    if (typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const entry = (value as Record<string, unknown>)[key];
+      if (entry !== undefined) out[key] = projectRecord(field, entry);
+    }
+    return out;
+  }
+  return value;
+}

@@ -4,8 +4,8 @@ import {
   newId,
   notesFileNameFor,
   parseNotesJson,
-  addTheme,
   putCard,
+  putTheme,
   readCards,
   readThemes,
   renderCsv,
@@ -167,12 +167,16 @@ export class NotesService {
       }))
     );
     const votes: ImportedVote[] = [];
+    const importedAt = Date.now();
     const write = async (roomId: string, space: { cards: NotesCardInput[]; themes?: NotesThemeInput[] }) => {
       // Room cards keep their ids; plenary copies are re-keyed to the new rooms.
       const rekey = roomId === PLENARY_ROOM_ID ? (id: string) => ids.copy(id) : (id: string) => id;
       await this.#rooms.change(created.id, roomId, (live) => {
         live.doc.transact(() => {
-          for (const theme of space.themes ?? []) addTheme(live.doc, ids.board(theme.boardId), theme.name, rekey(theme.id));
+          // Themes are listed oldest first: consecutive times keep that order.
+          (space.themes ?? []).forEach((theme, i) =>
+            putTheme(live.doc, { id: rekey(theme.id), boardId: ids.board(theme.boardId), name: theme.name, createdAt: importedAt + i })
+          );
           for (const card of space.cards) {
             const { votes: count = 0, proxyVotes = 0, ...view } = card;
             const written: CardView = { ...view, id: rekey(card.id), boardId: ids.board(card.boardId) };

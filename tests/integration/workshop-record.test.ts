@@ -336,6 +336,50 @@ describe('one lossless record: export, import, export again', () => {
   });
 });
 
+describe('the record with the workshop’s snapshots', () => {
+  type Timeline = { workshops: { snapshots?: { label: string; reason: string; createdAt: number; rooms: { cards: unknown[] }[] }[] }[] };
+  const withSnapshots = async (workshop: Pick<CreateWorkshopResponse, 'id' | 'facilitatorKey'>) => {
+    const file = await download(server.url, `${notesOf(workshop.id, 'json')}?snapshots=1`, workshop.facilitatorKey);
+    expect(file.status, file.text.slice(0, 300)).toBe(200);
+    return file;
+  };
+  /** The record with its timeline limited to the snapshots taken at the given times. */
+  const takenAt = (record: unknown, times: Set<number>) => {
+    const copy = structuredClone(record) as Timeline;
+    for (const w of copy.workshops) w.snapshots = w.snapshots?.filter((s) => times.has(s.createdAt));
+    return copy;
+  };
+
+  it('?snapshots=1 adds the timeline, and an import brings it back: the same snapshots apart from ids', async () => {
+    const taken = await api(server.url, 'POST', `/api/workshops/${riverside.workshop.id}/snapshots`, { label: 'After the plenary vote' }, { authorization: `Bearer ${riverside.facilitatorToken}` });
+    expect(taken.status).toBe(201);
+    const original = await withSnapshots(riverside.workshop);
+    const timeline = (original.json as Timeline).workshops[0]!.snapshots!;
+    const manual = timeline.find((s) => s.label === 'After the plenary vote')!;
+    expect(manual.rooms.flatMap((room) => room.cards)).toHaveLength(riverside.cards.length + 1);
+    expect((await notes('json')).json).not.toHaveProperty('workshops.0.snapshots');
+
+    const reply = await importRecord(original.text);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const again = await withSnapshots(reply.body);
+    // The import's own saves may add automatic entries of its own; everything the file held is back.
+    const imported = (again.json as Timeline).workshops[0]!.snapshots!;
+    const times = new Set(timeline.map((s) => s.createdAt));
+    expect(imported.filter((s) => !times.has(s.createdAt)).every((s) => s.reason === 'auto')).toBe(true);
+    expect(normaliseRecord(takenAt(again.json, times))).toEqual(normaliseRecord(original.json));
+    const listed = await api<{ label: string; cardCount: number }[]>(server.url, 'GET', `/api/workshops/${reply.body.id}/snapshots`, undefined, { authorization: `Bearer ${await facilitatorToken(server.url, reply.body)}` });
+    expect(listed.body.find((s) => s.label === 'After the plenary vote')?.cardCount).toBe(riverside.cards.length + 1);
+  });
+
+  it('a participant may not export the snapshots, even once the notes are shared', async () => {
+    await steer(facilitator, 'notes:share', { shared: true });
+    const ada = riverside.people.get('Ada Lovelace')!;
+    const file = await download(server.url, `${notesOf(riverside.workshop.id, 'json')}?snapshots=1`, ada.token);
+    await steer(facilitator, 'notes:share', { shared: false });
+    expectErrorBody({ status: file.status, body: file.json, headers: file.headers }, { status: 403, code: 'forbidden' });
+  });
+});
+
 describe('files of an earlier version, a newer one, and bad fields', () => {
   it('a version-1 export (the format before the record) still imports, and exports as version 2 with the same content', async () => {
     const fixture = await readFile(new URL('./fixtures/notes-record-v1.json', import.meta.url), 'utf8');

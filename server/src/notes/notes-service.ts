@@ -1,4 +1,5 @@
 import { Packer } from 'docx';
+import * as Y from 'yjs';
 import {
   buildNotes,
   newId,
@@ -19,6 +20,7 @@ import {
   type CreateWorkshopResponse,
   type NotesCardInput,
   type NotesScope,
+  type NotesSnapshotInput,
   type NotesThemeInput,
   type RoomNotesInput,
   type WorkshopNotesInput
@@ -29,7 +31,8 @@ import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
 import type { WorkshopControl } from '../control/workshop-control.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
-import type { WorkshopStore } from '../store/types.js';
+import type { WorkshopSnapshot, WorkshopStore } from '../store/types.js';
+import { themesIn } from '../workshops/snapshot-service.js';
 
 /** The formats notes come in, with their media types. */
 export const NOTES_FORMATS = {
@@ -71,7 +74,11 @@ export class NotesService {
    * votes (with those the facilitator cast for people without a device), attendance, and the
    * plenary once a board was combined. For participants, votes still hidden are left out.
    */
-  async collect(workshopId: string, audience: 'facilitator' | 'participant' = 'facilitator'): Promise<WorkshopNotesInput> {
+  async collect(
+    workshopId: string,
+    audience: 'facilitator' | 'participant' = 'facilitator',
+    options: { snapshots?: boolean } = {}
+  ): Promise<WorkshopNotesInput> {
     const workshop = this.#workshops.require(workshopId);
     const control = await this.#controls.get(workshopId);
     const people = await this.#store.participants(workshopId);
@@ -103,7 +110,26 @@ export class NotesService {
     };
     const combined = control.snapshot().plenaryBoardIds;
     if (combined.length > 0) input.plenary = { boardIds: [...combined], ...(await read(PLENARY_ROOM_ID)) };
+    if (options.snapshots) input.snapshots = await this.#timeline(workshopId);
     return input;
+  }
+
+  /** Every snapshot of the workshop, oldest first, as the record holds it: each room's cards and themes. */
+  async #timeline(workshopId: string): Promise<NotesSnapshotInput[]> {
+    const workshop = this.#workshops.require(workshopId);
+    const timeline: NotesSnapshotInput[] = [];
+    for (const summary of await this.#store.listSnapshots(workshopId)) {
+      const snapshot = await this.#store.getSnapshot(workshopId, summary.id);
+      if (!snapshot) continue;
+      const rooms = workshop.rooms.flatMap((room) => {
+        const saved = snapshot.rooms[room.id];
+        if (!saved) return [];
+        const themes = themesIn(saved.update).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }));
+        return [{ roomId: room.id, cards: saved.cards, themes }];
+      });
+      timeline.push({ createdAt: snapshot.createdAt, label: snapshot.label, reason: snapshot.reason, rooms });
+    }
+    return timeline;
   }
 
   /** Renders notes of one or more workshops in a format. */
@@ -193,6 +219,7 @@ export class NotesService {
     for (const room of source.rooms) await write(ids.room(room.id), room);
     const plenary = source.plenary;
     if (plenary) await write(PLENARY_ROOM_ID, plenary);
+    for (const snapshot of source.snapshots ?? []) await this.#store.addSnapshot(created.id, snapshotFrom(snapshot, ids));
     const batch = newId(6);
     await this.#controls.run(created.id, (control) => {
       for (const boardId of plenary?.boardIds ?? []) control.markCombined(ids.board(boardId));
@@ -202,6 +229,27 @@ export class NotesService {
     });
     return created;
   }
+}
+
+/** A timeline entry of the record as the store keeps one, in the imported workshop's rooms and boards. */
+function snapshotFrom(snapshot: NotesSnapshotInput, ids: RecordIds): WorkshopSnapshot {
+  const rooms: WorkshopSnapshot['rooms'] = {};
+  for (const room of snapshot.rooms) {
+    const doc = new Y.Doc();
+    try {
+      doc.transact(() => {
+        room.themes.forEach((theme, i) =>
+          putTheme(doc, { id: theme.id, boardId: ids.board(theme.boardId), name: theme.name, createdAt: snapshot.createdAt + i })
+        );
+        for (const { votes: _votes, proxyVotes: _proxyVotes, ...card } of room.cards) putCard(doc, { ...card, boardId: ids.board(card.boardId) });
+      });
+      rooms[ids.room(room.roomId)] = { update: Y.encodeStateAsUpdate(doc), cards: readCards(doc) };
+    } finally {
+      doc.destroy();
+    }
+  }
+  // The control state of the moment is not in the record; restoring a snapshot does not use it.
+  return { id: newId(12), createdAt: snapshot.createdAt, label: snapshot.label, reason: snapshot.reason, rooms, control: null };
 }
 
 /** Voter id prefix of votes an import brought in that the facilitator had cast for people without a device. */

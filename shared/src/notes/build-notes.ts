@@ -119,8 +119,8 @@ function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): Worksho
       input.rooms.some((room) => room.id === scope.roomId)
   );
   if (!workshop) throw new Error(`No room ${scope.roomId} in the notes input`);
-  // A room's notes hold that room alone; the plenary gathers every room, so it stays out.
-  const { plenary: _plenary, ...rest } = workshop;
+  // A room's notes hold that room alone; the plenary and the timeline gather every room, so they stay out.
+  const { plenary: _plenary, snapshots: _snapshots, ...rest } = workshop;
   const scoped: WorkshopNotesInput = { ...rest, rooms: workshop.rooms.filter((room) => room.id === scope.roomId) };
   if (workshop.participants) scoped.participants = workshop.participants.filter((p) => p.roomId === scope.roomId);
   return [scoped];

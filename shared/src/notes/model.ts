@@ -1,5 +1,6 @@
 import type { CardView } from '../model/cards.js';
 import type { Board, Room } from '../model/workshop.js';
+import type { SnapshotReason } from '../protocol/http.js';
 
 /**
  * What the notes are made from: plain data read from the workshop record and each room's
@@ -14,6 +15,17 @@ export interface WorkshopNotesInput {
   participants?: NotesParticipant[];
   /** The plenary board, once the facilitator has combined any board onto it. */
   plenary?: PlenaryNotesInput;
+  /** The workshop's timeline, oldest first, when asked for (the notes themselves never use it). */
+  snapshots?: NotesSnapshotInput[];
+}
+
+/** One point on the workshop's timeline: every room's cards and themes as they were then. */
+export interface NotesSnapshotInput {
+  /** Epoch milliseconds. */
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  rooms: { roomId: string; cards: NotesCardInput[]; themes: NotesThemeInput[] }[];
 }
 
 /**

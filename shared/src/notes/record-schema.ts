@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
+import type { SnapshotReason } from '../protocol/http.js';
 import type {
   NotesActionInput,
   NotesCardInput,
   NotesParticipant,
+  NotesSnapshotInput,
   NotesThemeInput,
   NotesWorkshopMeta,
   PlenaryNotesInput,
@@ -73,6 +75,13 @@ const plenarySchema = z.object({
   cards: z.array(cardSchema),
   themes: z.array(themeSchema).optional()
 });
+const SNAPSHOT_REASONS = ['manual', 'auto', 'phase', 'end', 'before-restore'] as const satisfies readonly SnapshotReason[];
+const snapshotSchema = z.object({
+  createdAt: time,
+  label: z.string().max(200),
+  reason: z.enum(SNAPSHOT_REASONS),
+  rooms: z.array(z.object({ roomId: id, cards: z.array(cardSchema), themes: z.array(themeSchema) })).max(LIMITS.roomsPerWorkshop)
+});
 const metaSchema = z.object({
   id,
   title: z.string().max(LIMITS.workshopTitle),
@@ -123,7 +132,8 @@ export const workshopRecordSchema = z
       .max(LIMITS.boardsPerWorkshop),
     rooms: z.array(roomSchema).max(LIMITS.roomsPerWorkshop),
     participants: z.array(participantSchema).optional(),
-    plenary: plenarySchema.optional()
+    plenary: plenarySchema.optional(),
+    snapshots: z.array(snapshotSchema).optional()
   })
   .superRefine((w, ctx) => {
     const problem: Problem = (path, message) => ctx.addIssue({ code: 'custom', path, message });
@@ -160,6 +170,12 @@ export const workshopRecordSchema = z
         if (!votesOk(card)) problem(['plenary', 'cards', c, 'proxyVotes'], 'must not be more than votes');
       });
     }
+    w.snapshots?.forEach((snapshot, s) => {
+      snapshot.rooms.forEach((room, r) => {
+        if (!rooms.has(room.roomId)) problem(['snapshots', s, 'rooms', r, 'roomId'], `no room ${room.roomId}`);
+        checkSpace(room, ['snapshots', s, 'rooms', r], 'in this room of the snapshot', boards, problem);
+      });
+    });
   });
 
 /**
@@ -176,8 +192,9 @@ const recordCoversModel: [
   SameKeys<RecordOf<typeof roomSchema>, RoomNotesInput>,
   SameKeys<RecordOf<typeof participantSchema>, NotesParticipant>,
   SameKeys<RecordOf<typeof plenarySchema>, PlenaryNotesInput>,
+  SameKeys<RecordOf<typeof snapshotSchema>, NotesSnapshotInput>,
   SameKeys<RecordOf<typeof workshopRecordSchema>, WorkshopNotesInput>
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];
 void recordCoversModel;
 
 /**

@@ -1,27 +1,20 @@
 import { Packer } from 'docx';
-import * as Y from 'yjs';
 import {
   buildNotes,
   newId,
   notesFileNameFor,
   parseNotesJson,
-  putCard,
-  putTheme,
   readCards,
   readThemes,
   renderCsv,
   renderHtml,
   renderJson,
   renderMarkdown,
-  voteKey,
   NotesJsonError,
   PLENARY_ROOM_ID,
-  type CardView,
   type CreateWorkshopResponse,
-  type NotesCardInput,
   type NotesScope,
   type NotesSnapshotInput,
-  type NotesThemeInput,
   type RoomNotesInput,
   type WorkshopNotesInput
 } from '@goldthread/shared';
@@ -29,10 +22,11 @@ import { buildDocx } from '@goldthread/shared/notes-docx';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
-import type { WorkshopControl } from '../control/workshop-control.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
-import type { WorkshopSnapshot, WorkshopStore } from '../store/types.js';
+import type { WorkshopStore } from '../store/types.js';
 import { themesIn } from '../workshops/snapshot-service.js';
+import { RecordIds, snapshotFromRecord, writeRecordSpace, type RecordSpace } from './record-ids.js';
+import { IMPORTED_PROXY_VOTER, boardVotes, type ImportedVote } from './record-votes.js';
 
 /** The formats notes come in, with their media types. */
 export const NOTES_FORMATS = {
@@ -194,32 +188,20 @@ export class NotesService {
     );
     const votes: ImportedVote[] = [];
     const importedAt = Date.now();
-    const write = async (roomId: string, space: { cards: NotesCardInput[]; themes?: NotesThemeInput[] }) => {
+    const write = async (roomId: string, space: RecordSpace) => {
       // Room cards keep their ids; plenary copies are re-keyed to the new rooms.
       const rekey = roomId === PLENARY_ROOM_ID ? (id: string) => ids.copy(id) : (id: string) => id;
-      await this.#rooms.change(created.id, roomId, (live) => {
-        live.doc.transact(() => {
-          // Themes are listed oldest first: consecutive times keep that order.
-          (space.themes ?? []).forEach((theme, i) =>
-            putTheme(live.doc, { id: rekey(theme.id), boardId: ids.board(theme.boardId), name: theme.name, createdAt: importedAt + i })
-          );
-          for (const card of space.cards) {
-            const { votes: count = 0, proxyVotes = 0, ...view } = card;
-            const written: CardView = { ...view, id: rekey(card.id), boardId: ids.board(card.boardId) };
-            if (card.themeId !== undefined) written.themeId = rekey(card.themeId);
-            if (card.sourceRoomId !== undefined) written.sourceRoomId = ids.room(card.sourceRoomId);
-            putCard(live.doc, written);
-            const at = { boardId: written.boardId, roomId, cardId: written.id };
-            if (count - proxyVotes > 0) votes.push({ ...at, count: count - proxyVotes, proxy: false });
-            if (proxyVotes > 0) votes.push({ ...at, count: proxyVotes, proxy: true });
-          }
-        });
-      });
+      const written = await this.#rooms.change(created.id, roomId, (live) => writeRecordSpace(live.doc, space, ids, { rekey, themesFrom: importedAt }));
+      for (const { card, votes: count, proxyVotes } of written) {
+        const at = { boardId: card.boardId, roomId, cardId: card.id };
+        if (count - proxyVotes > 0) votes.push({ ...at, count: count - proxyVotes, proxy: false });
+        if (proxyVotes > 0) votes.push({ ...at, count: proxyVotes, proxy: true });
+      }
     };
     for (const room of source.rooms) await write(ids.room(room.id), room);
     const plenary = source.plenary;
     if (plenary) await write(PLENARY_ROOM_ID, plenary);
-    for (const snapshot of source.snapshots ?? []) await this.#store.addSnapshot(created.id, snapshotFrom(snapshot, ids));
+    for (const snapshot of source.snapshots ?? []) await this.#store.addSnapshot(created.id, snapshotFromRecord(snapshot, ids));
     const batch = newId(6);
     await this.#controls.run(created.id, (control) => {
       for (const boardId of plenary?.boardIds ?? []) control.markCombined(ids.board(boardId));
@@ -228,93 +210,5 @@ export class NotesService {
       if (cast(true).length) control.importVotes(cast(true), `${IMPORTED_PROXY_VOTER}${batch}`);
     });
     return created;
-  }
-}
-
-/** A timeline entry of the record as the store keeps one, in the imported workshop's rooms and boards. */
-function snapshotFrom(snapshot: NotesSnapshotInput, ids: RecordIds): WorkshopSnapshot {
-  const rooms: WorkshopSnapshot['rooms'] = {};
-  for (const room of snapshot.rooms) {
-    const doc = new Y.Doc();
-    try {
-      doc.transact(() => {
-        room.themes.forEach((theme, i) =>
-          putTheme(doc, { id: theme.id, boardId: ids.board(theme.boardId), name: theme.name, createdAt: snapshot.createdAt + i })
-        );
-        for (const { votes: _votes, proxyVotes: _proxyVotes, ...card } of room.cards) putCard(doc, { ...card, boardId: ids.board(card.boardId) });
-      });
-      rooms[ids.room(room.roomId)] = { update: Y.encodeStateAsUpdate(doc), cards: readCards(doc) };
-    } finally {
-      doc.destroy();
-    }
-  }
-  // The control state of the moment is not in the record; restoring a snapshot does not use it.
-  return { id: newId(12), createdAt: snapshot.createdAt, label: snapshot.label, reason: snapshot.reason, rooms, control: null };
-}
-
-/** Voter id prefix of votes an import brought in that the facilitator had cast for people without a device. */
-const IMPORTED_PROXY_VOTER = 'proxy-import-';
-
-interface ImportedVote {
-  boardId: string;
-  roomId: string;
-  cardId: string;
-  count: number;
-  proxy: boolean;
-}
-
-/**
- * A board's votes as the record holds them. A board voted on in the rooms gives every room
- * card on it a count (0 included), one voted on in the plenary every plenary card; the rest none.
- */
-function boardVotes(control: WorkshopControl, boardIds: string[], isProxyVoter: (voterId: string) => boolean) {
-  const byBoard = new Map<string, { all: Map<string, number>; proxy: Map<string, number>; rooms: boolean; plenary: boolean }>();
-  for (const boardId of boardIds) {
-    const all = control.talliesOf(boardId, () => true);
-    if (all.size === 0) continue;
-    const plenaryKey = voteKey(PLENARY_ROOM_ID, '');
-    const keys = [...all.keys()];
-    byBoard.set(boardId, {
-      all,
-      proxy: control.talliesOf(boardId, isProxyVoter),
-      plenary: keys.some((key) => key.startsWith(plenaryKey)),
-      rooms: keys.some((key) => !key.startsWith(plenaryKey))
-    });
-  }
-  return {
-    onCard(roomId: string, card: CardView): NotesCardInput {
-      const board = byBoard.get(card.boardId);
-      if (!board || !(roomId === PLENARY_ROOM_ID ? board.plenary : board.rooms)) return card;
-      const key = voteKey(roomId, card.id);
-      const proxyVotes = board.proxy.get(key) ?? 0;
-      return { ...card, votes: board.all.get(key) ?? 0, ...(proxyVotes > 0 && { proxyVotes }) };
-    }
-  };
-}
-
-/**
- * The record's ids mapped to the imported workshop's: rooms and boards by position, and plenary
- * copies (`<roomId>-<id>`) re-keyed to the new room, so combining again updates them in place.
- */
-class RecordIds {
-  readonly #rooms: Map<string, string>;
-  readonly #boards: Map<string, string>;
-
-  constructor(source: WorkshopNotesInput, created: CreateWorkshopResponse) {
-    this.#rooms = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
-    this.#boards = new Map(source.boards.map((board, i) => [board.id, created.boards[i]!.id]));
-  }
-
-  room(id: string): string {
-    return this.#rooms.get(id)!;
-  }
-
-  board(id: string): string {
-    return this.#boards.get(id)!;
-  }
-
-  copy(id: string): string {
-    for (const [from, to] of this.#rooms) if (id.startsWith(`${from}-`)) return `${to}${id.slice(from.length)}`;
-    return id;
   }
 }

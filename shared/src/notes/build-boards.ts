@@ -90,6 +90,18 @@ export function roomActions(scoped: ScopedRoom): { entry: NotesActionEntry; card
   });
 }
 
+/**
+ * Oldest first; cards of the same millisecond by room (in the workshop's order), then by id
+ * within the room, so a plenary reads the same whatever ids its rooms were given.
+ */
+function oldestFirst(scoped: ScopedRoom): (a: NotesCardInput, b: NotesCardInput) => number {
+  const rooms = [...(scoped.sourceRooms?.keys() ?? [])];
+  const roomOf = (card: NotesCardInput) => (card.sourceRoomId === undefined ? -1 : rooms.indexOf(card.sourceRoomId));
+  const idInRoom = (card: NotesCardInput) =>
+    card.sourceRoomId !== undefined && card.id.startsWith(`${card.sourceRoomId}-`) ? card.id.slice(card.sourceRoomId.length + 1) : card.id;
+  return (a, b) => a.createdAt - b.createdAt || roomOf(a) - roomOf(b) || idInRoom(a).localeCompare(idInRoom(b));
+}
+
 const byVotesThen = (a: { votes?: number }, b: { votes?: number }) => (b.votes ?? 0) - (a.votes ?? 0);
 
 /** Competition ranks ("1, 2, 2, 4") by votes over an already sorted list. */
@@ -143,9 +155,7 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
 
     const roomThemes = new Map<string, NotesCardEntry[]>();
     for (const theme of scoped.room.themes ?? []) if (theme.boardId === board.id) roomThemes.set(theme.id, []);
-    const cards = scoped.room.cards
-      .filter((card) => card.boardId === board.id)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const cards = scoped.room.cards.filter((card) => card.boardId === board.id).sort(oldestFirst(scoped));
     for (const card of cards) {
       cardCount++;
       if (card.votes !== undefined) hasVotes = true;

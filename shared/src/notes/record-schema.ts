@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { SnapshotReason } from '../protocol/http.js';
+import type { Board } from '../model/workshop.js';
 import type {
   NotesActionInput,
   NotesCardInput,
@@ -82,6 +83,12 @@ const snapshotSchema = z.object({
   reason: z.enum(SNAPSHOT_REASONS),
   rooms: z.array(z.object({ roomId: id, cards: z.array(cardSchema), themes: z.array(themeSchema) })).max(LIMITS.roomsPerWorkshop)
 });
+const boardSchema = z.object({
+  id,
+  kind: z.string().max(LIMITS.boardKind),
+  title: z.string().max(LIMITS.boardTitle),
+  prompt: z.string().max(LIMITS.boardPrompt)
+});
 const metaSchema = z.object({
   id,
   title: z.string().max(LIMITS.workshopTitle),
@@ -120,16 +127,7 @@ function checkSpace(
 export const workshopRecordSchema = z
   .object({
     workshop: metaSchema,
-    boards: z
-      .array(
-        z.object({
-          id,
-          kind: z.string().max(LIMITS.boardKind),
-          title: z.string().max(LIMITS.boardTitle),
-          prompt: z.string().max(LIMITS.boardPrompt)
-        })
-      )
-      .max(LIMITS.boardsPerWorkshop),
+    boards: z.array(boardSchema).max(LIMITS.boardsPerWorkshop),
     rooms: z.array(roomSchema).max(LIMITS.roomsPerWorkshop),
     participants: z.array(participantSchema).optional(),
     plenary: plenarySchema.optional(),
@@ -186,6 +184,7 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 type RecordOf<S extends z.ZodType> = z.output<S>;
 const recordCoversModel: [
   SameKeys<RecordOf<typeof metaSchema>, NotesWorkshopMeta>,
+  SameKeys<RecordOf<typeof boardSchema>, Board>,
   SameKeys<RecordOf<typeof cardSchema>, NotesCardInput>,
   SameKeys<RecordOf<typeof themeSchema>, NotesThemeInput>,
   SameKeys<RecordOf<typeof actionSchema>, NotesActionInput>,
@@ -194,7 +193,7 @@ const recordCoversModel: [
   SameKeys<RecordOf<typeof plenarySchema>, PlenaryNotesInput>,
   SameKeys<RecordOf<typeof snapshotSchema>, NotesSnapshotInput>,
   SameKeys<RecordOf<typeof workshopRecordSchema>, WorkshopNotesInput>
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 void recordCoversModel;
 
 /**

@@ -19,12 +19,16 @@ import { YjsEndpoint } from './sync/yjs-endpoint.js';
 import { LowdbWorkshopStore } from './store/lowdb-store.js';
 import { FileJournalStore } from './store/file-journal.js';
 import type { WorkshopStore } from './store/types.js';
+import { localDisk, type Disk } from './store/disk.js';
 import { WorkshopService } from './workshops/workshop-service.js';
 import { CardService } from './workshops/card-service.js';
 import { SnapshotService } from './workshops/snapshot-service.js';
 import { NotesService } from './notes/notes-service.js';
 import { notesRouter } from './http/notes-router.js';
 import { adminCheck } from './http/admin.js';
+import { limitsRouter } from './http/limits-router.js';
+import { AccessLimits } from './limits/access-limits.js';
+import { clientAddress, type TrustFunction } from './limits/client-address.js';
 import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
 import { Throttle } from './concurrency/throttle.js';
 
@@ -38,6 +42,8 @@ export { loadConfig } from './config.js';
 export type { WorkshopStore } from './store/types.js';
 export { MemoryWorkshopStore } from './store/memory-store.js';
 export { LowdbWorkshopStore } from './store/lowdb-store.js';
+export type { Disk, WritableFile } from './store/disk.js';
+export { localDisk } from './store/disk.js';
 
 /** What a running Goldthread server exposes to its entry file and to tests. */
 export interface GoldthreadServer {
@@ -56,6 +62,8 @@ export interface ServerDeps {
   store?: WorkshopStore;
   logger?: Logger;
   version?: string;
+  /** Where the stores write; the real file system by default (tests pass one that can fail like a full disk). */
+  disk?: Disk;
 }
 
 /**
@@ -64,7 +72,13 @@ export interface ServerDeps {
  */
 export async function createServer(config: ServerConfig, deps: ServerDeps = {}): Promise<GoldthreadServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const store = deps.store ?? new LowdbWorkshopStore(config.dataDir);
+  const disk = deps.disk ?? localDisk;
+  const store =
+    deps.store ??
+    new LowdbWorkshopStore(config.dataDir, {
+      disk,
+      onWriteError: (file, error) => logger.error(`writing ${file} failed`, error)
+    });
   const opened = await store.open();
   for (const broken of opened.broken) {
     logger.error(`workshop ${broken.workshopId} cannot be served: ${broken.problem} (the file is left untouched)`);
@@ -75,7 +89,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     store,
     tokens,
     participantTokenTtlSeconds: config.participantTokenTtlSeconds,
-    facilitatorTokenTtlSeconds: config.facilitatorTokenTtlSeconds
+    facilitatorTokenTtlSeconds: config.facilitatorTokenTtlSeconds,
+    retentionDays: config.retentionDays
   });
 
   const app = express();
@@ -83,17 +98,17 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   // Pages get their Content-Security-Policy from SvelteKit (it knows its script nonces); the API gets a closed one.
   app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: false }));
   app.use('/api', helmet.contentSecurityPolicy({ useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
-  app.set('trust proxy', false);
+  // Limits count the client's address: the connection's own, or through the proxies configured.
+  app.set('trust proxy', config.trustProxy);
+  const trust = app.get('trust proxy fn') as TrustFunction;
+  const limits = new AccessLimits(config.rates);
   const httpServer = createHttpServer(app);
 
   // Rooms, control state and the Socket.IO server refer to one another; these late-bound getters tie them.
   let io: ControlServer | undefined;
   const signals = new RoomSignals({ io: () => io, controls: () => controls, logger });
   const journals = config.journal
-    ? new FileJournalStore(path.join(config.dataDir, 'journal'), {
-        fsyncIntervalMs: config.journalFsyncMs,
-        onError: (error) => logger.error('writing the journal failed; retrying with the next edit', error)
-      })
+    ? new FileJournalStore(path.join(config.dataDir, 'journal'), { fsyncIntervalMs: config.journalFsyncMs, logger, disk })
     : null;
   // A thousand people joining in a minute cost each console a few head-counts a second, not a
   // thousand (each one makes the console count attendance again).
@@ -130,7 +145,16 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
     }
   });
   const snapshots = new SnapshotService({ store, rooms, controls, logger });
-  io = createControlServer(httpServer, { workshops, rooms, controls, snapshots, privateCards: signals.privateCards, logger });
+  io = createControlServer(httpServer, {
+    workshops,
+    rooms,
+    controls,
+    snapshots,
+    privateCards: signals.privateCards,
+    logger,
+    commandRate: { burst: config.rates.commandsBurst, perSecond: config.rates.commandsPerSecond },
+    onIdentified: (req, workshopId) => limits.known.see(clientAddress(req, trust), workshopId)
+  });
   const yjs = new YjsEndpoint({ rooms, workshops, logger, heartbeatMs: config.yjsHeartbeatMs });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handles(req)) yjs.upgrade(req, socket, head);
@@ -142,6 +166,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}):
   const version = deps.version ?? process.env.GOLDTHREAD_VERSION ?? '0.1.0';
   app.use(
     '/api',
+    limitsRouter({ limits, workshops, logger, trustsProxy: config.trustProxy !== false }),
     // Notes first: its import route reads the raw body itself, with a larger limit.
     notesRouter({ notes, workshops, controls, requireAdmin }),
     apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt: Date.now() }),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RATES } from '@goldthread/shared';
 
 /** Everything the server can be told, read once at start (env + defaults). */
 export interface ServerConfig {
@@ -27,7 +28,45 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** When set, creating or importing a workshop needs `Authorization: Bearer <admin token>`. */
   adminToken: string | null;
+  /** How many days after its date a workshop's record is kept; the join screen says so. */
+  retentionDays: number;
+  /**
+   * Express `trust proxy`: false (the default) limits by the connection's own address; behind a
+   * reverse proxy, a hop count or the proxy's addresses/subnets (`loopback`, `10.0.0.0/8`, ...) make
+   * the limits count the client address from X-Forwarded-For instead.
+   */
+  trustProxy: TrustProxy;
+  /** Per-address and per-connection rates; the defaults are far above what a venue ever does. */
+  rates: RateSettings;
 }
+
+/** Which proxies to believe about the client's address (see `ServerConfig.trustProxy`). */
+export type TrustProxy = false | number | string[];
+
+/** Rates the server enforces; each excess is answered `rate_limited`. */
+export interface RateSettings {
+  /** Wrong join codes, facilitator keys and notes credentials per address: a burst, then this many a second. */
+  failedAttemptsBurst: number;
+  failedAttemptsPerSecond: number;
+  /** Workshops created or imported per address: a burst, then this many a second. */
+  creationsBurst: number;
+  creationsPerSecond: number;
+  /** Socket.IO commands per connection: a burst, then this many a second. */
+  commandsBurst: number;
+  commandsPerSecond: number;
+}
+
+/** A venue's busiest moments stay far below these; a script does not. */
+export const DEFAULT_RATES: RateSettings = {
+  failedAttemptsBurst: RATES.failedJoinsBurst,
+  failedAttemptsPerSecond: RATES.failedJoinsPerSecond,
+  // Thirty facilitators behind one address may each create a workshop at once; then one every two minutes.
+  creationsBurst: 30,
+  creationsPerSecond: 1 / 120,
+  // A facilitator clicks a few times a second at most; a screen sends a handful of commands when it opens.
+  commandsBurst: 60,
+  commandsPerSecond: 20
+};
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info';
 
@@ -66,6 +105,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     participantTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_PARTICIPANT_TTL_S', 30 * 24 * 3600),
     facilitatorTokenTtlSeconds: intFrom(env, 'GOLDTHREAD_FACILITATOR_TTL_S', 24 * 3600),
     logLevel,
-    adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null
+    adminToken: env.GOLDTHREAD_ADMIN_TOKEN || null,
+    retentionDays: intFrom(env, 'GOLDTHREAD_RETENTION_DAYS', 365),
+    trustProxy: trustProxyFrom(env.GOLDTHREAD_TRUST_PROXY),
+    rates: DEFAULT_RATES
   };
+}
+
+/** One proxy name Express knows, an IPv4/IPv6 address, or a subnet in CIDR form. */
+const PROXY_ENTRY = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
+
+/**
+ * `GOLDTHREAD_TRUST_PROXY`: empty or "false" for none, a hop count ("1"), or a comma-separated
+ * list of proxies. "true" (believe any X-Forwarded-For) is refused: every client could then
+ * choose its own address and step around the limits.
+ */
+function trustProxyFrom(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const wrong = entries.find((entry) => !PROXY_ENTRY.test(entry));
+  if (wrong !== undefined || entries.length === 0) {
+    throw new Error(
+      `GOLDTHREAD_TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses or subnets (loopback, 10.0.0.0/8, ...), got "${raw}"` +
+        (value === 'true' ? ': "true" would let every client choose its own address' : '')
+    );
+  }
+  return entries;
 }

@@ -1,10 +1,13 @@
 import { networkInterfaces } from 'node:os';
 import { createServer, loadConfig } from './app.js';
 import { createLogger } from './logger.js';
+import { DataDirLockedError, lockDataDir } from './store/data-dir-lock.js';
+import { guardProcess } from './process-guards.js';
 
 // The only side-effecting entry: read config, listen, and shut down cleanly on signals.
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const lock = lockOrExit(config.dataDir);
 const server = await createServer(config, { logger });
 const address = await server.listen(config.port, config.host);
 
@@ -21,7 +24,7 @@ if (config.host === '0.0.0.0' || config.host === '::') {
 process.stdout.write(`Data is kept in ${config.dataDir}\n`);
 
 let stopping = false;
-const stop = (signal: string) => {
+const stop = (signal: string, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: saving every room and closing connections`);
@@ -32,8 +35,9 @@ const stop = (signal: string) => {
   forced.unref();
   server.close().then(
     () => {
+      lock.release();
       logger.info('saved and stopped');
-      process.exit(0);
+      process.exit(exitCode);
     },
     (error: unknown) => {
       logger.error('shutdown failed', error);
@@ -43,3 +47,15 @@ const stop = (signal: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+/** One process per data directory: a second one says why and exits non-zero before touching anything. */
+function lockOrExit(dataDir: string) {
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`Goldthread cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+guardProcess(logger, (reason) => stop(reason, 1));

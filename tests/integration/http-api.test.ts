@@ -70,7 +70,9 @@ describe('POST /api/workshops', () => {
         { id: expect.any(String), kind: 'priorities', title: 'Priorities', prompt: 'What should our three shared priorities be?' },
         { id: expect.any(String), kind: 'vision', title: 'Vision', prompt: 'What would a better life here look like in 10 years?' },
         { id: expect.any(String), kind: 'barriers', title: 'Barriers', prompt: 'What gets in the way of working together?' }
-      ]
+      ],
+      details: { date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+      attribution: 'organisation'
     });
     expect(body.facilitatorKey.length).toBeGreaterThanOrEqual(20);
     expect(new Set(body.rooms.map((room) => room.id)).size).toBe(3);
@@ -124,7 +126,13 @@ describe('joining', () => {
     for (const typed of [workshop.joinCode, workshop.joinCode.toLowerCase(), spaced]) {
       const { status, body } = await api<JoinLookupResponse>(server.url, 'GET', `/api/join/${encodeURIComponent(typed)}`);
       expect(status, `code typed as "${typed}"`).toBe(200);
-      expect(body).toEqual({ workshopId: workshop.id, title: 'Lookup', rooms: workshop.rooms });
+      expect(body).toEqual({
+        workshopId: workshop.id,
+        title: 'Lookup',
+        rooms: workshop.rooms,
+        details: workshop.details,
+        privacy: { attribution: 'organisation', keptUntil: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }
+      });
     }
   });
 
@@ -202,7 +210,9 @@ describe('POST /api/workshops/:id/facilitator-session', () => {
       joinCode: workshop.joinCode,
       createdAt: expect.any(Number),
       rooms: workshop.rooms,
-      boards: workshop.boards
+      boards: workshop.boards,
+      details: workshop.details,
+      attribution: 'organisation'
     });
   });
 
@@ -227,7 +237,9 @@ describe('GET /api/workshops/:id', () => {
       title: 'Seen by participants',
       createdAt: expect.any(Number),
       rooms: workshop.rooms,
-      boards: workshop.boards
+      boards: workshop.boards,
+      details: workshop.details,
+      attribution: 'organisation'
     });
     expect(body).not.toHaveProperty('joinCode');
     expect(JSON.stringify(body)).not.toContain(workshop.facilitatorKey);

@@ -170,7 +170,9 @@ describe('session notes of one workshop, in every format', () => {
       joinCode: expect.any(String),
       facilitatorKey: expect.any(String),
       rooms: riverside.workshop.rooms.map((room) => ({ id: expect.any(String), name: room.name })),
-      boards: riverside.workshop.boards.map(({ id: _id, ...board }) => ({ id: expect.any(String), ...board }))
+      boards: riverside.workshop.boards.map(({ id: _id, ...board }) => ({ id: expect.any(String), ...board })),
+      details: riverside.workshop.details,
+      attribution: 'named'
     });
     expect(imported.body.id).not.toBe(riverside.workshop.id);
 

@@ -97,6 +97,20 @@ function workshopStoreContract(name: string, makeStore: () => Promise<WorkshopSt
       expect(store.get(workshop.id)!.rooms).toHaveLength(2);
     });
 
+    it('replaces a workshop by updateWorkshop, keeping its participants, and keeps its own copy', async () => {
+      const { store } = await opened();
+      const workshop = sampleWorkshop({ title: 'Before' });
+      await store.create(workshop);
+      const ann = participant(workshop.rooms[0]!.id, 'Ann');
+      await store.addParticipant(workshop.id, ann);
+      const updated = { ...workshop, title: 'After', details: { date: '2027-03-11', venue: 'Town Hall' }, attribution: 'named' as const };
+      await store.updateWorkshop(updated);
+      updated.details.venue = 'Changed afterwards';
+      expect(store.get(workshop.id)).toMatchObject({ title: 'After', details: { date: '2027-03-11', venue: 'Town Hall' }, attribution: 'named' });
+      expect(store.findByJoinCode(workshop.joinCode)).toMatchObject({ title: 'After' });
+      expect(await store.participants(workshop.id)).toEqual([ann]);
+    });
+
     it('keeps several workshops apart', async () => {
       const { store } = await opened();
       const a = sampleWorkshop({ title: 'A' });
@@ -264,12 +278,16 @@ describe('LowdbWorkshopStore on disk', () => {
     await first.addParticipant(a.id, ann);
     const snapshot = roomSnapshot('Survives reopening');
     await first.saveRoom(a.id, a.rooms[1]!.id, snapshot);
+
+    const edited = { ...b, title: 'Edited before closing', details: { date: '2027-01-07' } };
+    await first.updateWorkshop(edited);
     await first.close();
 
     const second = new LowdbWorkshopStore(dataDir);
     expect(await second.open()).toEqual({ workshops: 2, broken: [] });
+    expect(second.get(b.id)).toEqual(edited);
     expect(second.get(a.id)).toEqual(a);
-    expect(second.findByJoinCode(b.joinCode)).toEqual(b);
+    expect(second.findByJoinCode(b.joinCode)).toEqual(edited);
     expect(await second.participants(a.id)).toEqual([ann]);
     const loaded = await second.loadRoom(a.id, a.rooms[1]!.id);
     expect(Buffer.from(loaded!.update).equals(Buffer.from(snapshot.update))).toBe(true);

@@ -164,6 +164,22 @@ describe('SaveScheduler', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it(`a failed save is tried again ${MAX_MS} ms later even when nothing else changes (a disk that had no room)`, async () => {
+    const { scheduler, savedAt, errors, failNextSaves } = recordingScheduler();
+    failNextSaves(2);
+    scheduler.changed();
+    await vi.advanceTimersByTimeAsync(QUIET_MS);
+    await vi.advanceTimersByTimeAsync(MAX_MS);
+    expect(elapsed(savedAt)).toEqual([QUIET_MS, QUIET_MS + MAX_MS]);
+    expect(scheduler.dirty).toBe(true);
+    await vi.advanceTimersByTimeAsync(MAX_MS);
+    expect(elapsed(savedAt)).toEqual([QUIET_MS, QUIET_MS + MAX_MS, QUIET_MS + 2 * MAX_MS]);
+    expect(scheduler.dirty).toBe(false);
+    expect(errors).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(MAX_MS * 2);
+    expect(savedAt).toHaveLength(3);
+  });
+
   it('a failed flush rejects, stays dirty, and the next flush saves again', async () => {
     const { scheduler, save, failNextSaves } = recordingScheduler();
     failNextSaves(1);

@@ -2,6 +2,7 @@ import { initialControl, WorkshopControl } from './workshop-control.js';
 import type { WorkshopStore } from '../store/types.js';
 import type { Logger } from '../logger.js';
 import { KeyedQueue } from '../concurrency/keyed-queue.js';
+import { storageError } from '../store/storage-error.js';
 
 export interface ControlRegistryOptions {
   store: WorkshopStore;
@@ -37,7 +38,8 @@ export class ControlRegistry {
 
   /**
    * Runs a command: it either throws (nothing changed) or changes the state, which is then
-   * saved before the command's result is returned and published.
+   * saved before the command's result is returned and published. When the save fails, the
+   * change is dropped and this rejects with a StorageError (`unavailable`).
    */
   run<T>(workshopId: string, command: (control: WorkshopControl) => T): Promise<T> {
     return this.#queue.run(workshopId, async () => {
@@ -45,7 +47,13 @@ export class ControlRegistry {
       const before = control.revision;
       const result = command(control);
       if (control.revision !== before) {
-        await this.#options.store.saveControl(workshopId, control.toStored());
+        try {
+          await this.#options.store.saveControl(workshopId, control.toStored());
+        } catch (error) {
+          // Not kept as if saved: the next command starts again from what is on disk.
+          this.#controls.delete(workshopId);
+          throw storageError(error);
+        }
         this.#scheduleTimer(workshopId, control);
         this.#options.onChange(workshopId, control);
       }

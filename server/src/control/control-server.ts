@@ -1,8 +1,9 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   LIMITS,
   SOCKET_PATH,
+  commandSchemas,
   errorBody,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -15,6 +16,7 @@ import type { PrivateCardCounter } from './board-content.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { Logger } from '../logger.js';
+import { TokenBucket } from '../limits/rate-limiter.js';
 
 interface SocketData {
   identity: SessionIdentity;
@@ -30,8 +32,11 @@ export interface ControlDeps {
   snapshots: SnapshotService;
   privateCards: PrivateCardCounter;
   logger: Logger;
+  /** Commands one connection may send: a burst, then this many a second; the rest are refused. */
+  commandRate: { burst: number; perSecond: number };
+  /** Told of each handshake with a valid token (the limits learn which addresses use a workshop). */
+  onIdentified?: (request: IncomingMessage, workshopId: string) => void;
 }
-
 
 /**
  * The Socket.IO control channel: the handshake token decides the identity, and every
@@ -61,11 +66,13 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
       ...(claims.participantId !== undefined && { participantId: claims.participantId }),
       ...(claims.name !== undefined && { name: claims.name })
     };
+    deps.onIdentified?.(socket.request, claims.workshopId);
     next();
   });
 
   io.on('connection', (socket) => {
     const { identity } = socket.data;
+    limitCommandRate(socket, deps.commandRate);
     void socket.join(channels.workshop(identity.workshopId));
     if (identity.role === 'facilitator') {
       void socket.join(channels.facilitators(identity.workshopId));
@@ -76,6 +83,26 @@ export function createControlServer(httpServer: HttpServer, deps: ControlDeps): 
   });
 
   return io;
+}
+
+/**
+ * Refuses a connection's commands beyond its rate with `rate_limited`, before any handler runs;
+ * a command sent without an acknowledgement, and any other event, is dropped.
+ */
+function limitCommandRate(socket: ControlSocket, rate: { burst: number; perSecond: number }) {
+  const commands = new TokenBucket(rate.burst, rate.perSecond);
+  socket.use((packet, next) => {
+    if (commands.take()) {
+      next();
+      return;
+    }
+    // Only a command is answered; an event nothing listens for gets no reply, limited or not.
+    const ack: unknown = packet[packet.length - 1];
+    if (typeof ack === 'function' && Object.hasOwn(commandSchemas, packet[0])) {
+      const wait = commands.retryAfterSeconds();
+      ack(errorBody('rate_limited', `Too many commands from this screen; wait ${wait} second${wait === 1 ? '' : 's'} and try again.`));
+    }
+  });
 }
 
 /** Sends the current head-count of each room to the workshop's facilitators. */

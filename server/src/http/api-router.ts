@@ -1,8 +1,7 @@
-import express, { type Request, type RequestHandler } from 'express';
-import { LIMITS, PROTOCOL_VERSION, RATES, snapshotRequest, type HealthResponse } from '@goldthread/shared';
+import express, { type Request } from 'express';
+import { LIMITS, PROTOCOL_VERSION, snapshotRequest, type HealthResponse } from '@goldthread/shared';
 import { AppError } from '../errors.js';
 import { bearer } from './bearer.js';
-import { RateLimiter } from '../limits/rate-limiter.js';
 import type { WorkshopService } from '../workshops/workshop-service.js';
 import type { CardService } from '../workshops/card-service.js';
 import type { SnapshotService } from '../workshops/snapshot-service.js';
@@ -18,10 +17,9 @@ export interface ApiRouterDeps {
   startedAt: number;
 }
 
-/** `/api`: health, workshops, joining. */
+/** `/api`: health, workshops, joining (their rate limits are in limits-router.ts, mounted first). */
 export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, startedAt }: ApiRouterDeps): express.Router {
   const router = express.Router();
-  const guessing = guardAgainstGuessing(new RateLimiter({ capacity: RATES.failedJoinsBurst, perSecond: RATES.failedJoinsPerSecond }));
   router.use(express.json({ limit: LIMITS.httpBodyBytes, strict: true, type: () => true }));
 
   router.get('/health', (_req, res) => {
@@ -44,7 +42,12 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
     res.json(workshops.viewFor(claims));
   });
 
-  router.post('/workshops/:id/facilitator-session', guessing, (req: Request<{ id: string }>, res) => {
+  router.patch('/workshops/:id', async (req, res) => {
+    const claims = workshops.authorise(req.params.id, bearer(req));
+    res.json(await workshops.update(claims, requireBody(req)));
+  });
+
+  router.post('/workshops/:id/facilitator-session', (req: Request<{ id: string }>, res) => {
     res.json(workshops.facilitatorSession(req.params.id, bearer(req)));
   });
 
@@ -102,35 +105,15 @@ export function apiRouter({ workshops, cards, snapshots, requireAdmin, version, 
     return claims;
   }
 
-  router.get('/join/:code', guessing, (req: Request<{ code: string }>, res) => {
+  router.get('/join/:code', (req: Request<{ code: string }>, res) => {
     res.json(workshops.lookup(req.params.code));
   });
 
-  router.post('/join', guessing, async (req, res) => {
+  router.post('/join', async (req, res) => {
     res.json(await workshops.join(requireBody(req)));
   });
 
   return router;
-}
-
-/**
- * Join codes and facilitator keys are secrets people type: each IP gets a small budget of
- * failed attempts (not found / wrong key), then 429 until it refills. Successful joins are
- * never limited, so a whole venue behind one address can join at once.
- */
-function guardAgainstGuessing(failures: RateLimiter): RequestHandler {
-  return (req, res, next) => {
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    if (failures.exhausted(ip)) {
-      res.setHeader('Retry-After', String(failures.retryAfterSeconds(ip)));
-      next(new AppError('rate_limited', 'Too many wrong codes from this network. Please wait a minute and try again.'));
-      return;
-    }
-    res.on('finish', () => {
-      if (res.statusCode === 404 || res.statusCode === 403) failures.take(ip);
-    });
-    next();
-  };
 }
 
 /** A JSON object body, or a validation error (an empty or array body is not one). */

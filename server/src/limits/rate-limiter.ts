@@ -20,6 +20,18 @@ export class TokenBucket {
     return true;
   }
 
+  /** Spends `count` tokens, as many as are left (several wrong keys in one request each cost one). */
+  spend(count: number, now = Date.now()): void {
+    this.#refill(now);
+    this.#tokens = Math.max(0, this.#tokens - count);
+  }
+
+  /** Gives back a token taken for something that turned out not to count. */
+  refund(now = Date.now()): void {
+    this.#refill(now);
+    this.#tokens = Math.min(this.#capacity, this.#tokens + 1);
+  }
+
   /** True when no token is left, without taking one. */
   exhausted(now = Date.now()): boolean {
     this.#refill(now);
@@ -62,6 +74,16 @@ export class RateLimiter {
 
   take(key: string, now = Date.now()): boolean {
     return this.#bucket(key, now).take(now);
+  }
+
+  /** Gives back a token of a key's bucket. */
+  refund(key: string, now = Date.now()): void {
+    this.#buckets.get(key)?.refund(now);
+  }
+
+  /** Spends `count` tokens of a key's bucket (down to empty). */
+  spend(key: string, count: number, now = Date.now()): void {
+    if (count > 0) this.#bucket(key, now).spend(count, now);
   }
 
   exhausted(key: string, now = Date.now()): boolean {

@@ -1,9 +1,14 @@
 import { Packer } from 'docx';
 import {
+  DEFAULT_ATTRIBUTION,
   buildNotes,
   newId,
   notesFileNameFor,
   parseNotesJson,
+  attributedPerson,
+  attributionAt,
+  attributionLabel,
+  stricterAttribution,
   readCards,
   readThemes,
   renderCsv,
@@ -13,6 +18,8 @@ import {
   NotesJsonError,
   PLENARY_ROOM_ID,
   type CreateWorkshopResponse,
+  type NotesCardInput,
+  type NotesParticipant,
   type NotesScope,
   type NotesSnapshotInput,
   type RoomNotesInput,
@@ -22,8 +29,8 @@ import { buildDocx } from '@goldthread/shared/notes-docx';
 import { AppError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
-import type { WorkshopService } from '../workshops/workshop-service.js';
-import type { WorkshopStore } from '../store/types.js';
+import { attributionHistoryOf, type WorkshopService } from '../workshops/workshop-service.js';
+import type { StoredParticipant, StoredWorkshop, WorkshopStore } from '../store/types.js';
 import { themesIn } from '../workshops/snapshot-service.js';
 import { RecordIds, snapshotFromRecord, writeRecordSpace, type RecordSpace } from './record-ids.js';
 import { IMPORTED_PROXY_VOTER, boardVotes, type ImportedVote } from './record-votes.js';
@@ -82,34 +89,32 @@ export class NotesService {
       workshop.boards.filter((board) => audience === 'facilitator' || control.resultsVisible(board.id)).map((board) => board.id),
       (voterId) => proxies.has(voterId) || voterId.startsWith(IMPORTED_PROXY_VOTER)
     );
+    const { participants, credit } = attribution(workshop, people);
+    // Every kept card, in a room, on the plenary or in a snapshot, is credited as the level allows.
     const read = (roomId: string) =>
       this.#rooms.change(workshopId, roomId, (live) => ({
-        cards: readCards(live.doc).map((card) => votes.onCard(roomId, card)),
+        cards: readCards(live.doc).map((card) => credit(votes.onCard(roomId, card))),
         themes: readThemes(live.doc).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }))
       }));
     const rooms: RoomNotesInput[] = [];
-    for (const room of workshop.rooms) rooms.push({ id: room.id, name: room.name, ...(await read(room.id)) });
+    for (const room of workshop.rooms)
+      rooms.push({ id: room.id, name: room.name, ...(room.details && { details: room.details }), ...(await read(room.id)) });
+    const view = this.#workshops.viewFor({ role: 'participant', workshopId });
+    const { date, ...details } = view.details;
     const input: WorkshopNotesInput = {
-      workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt },
+      workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, date, ...details, attribution: view.attribution },
       boards: workshop.boards,
       rooms,
-      participants: people.map(({ id, name, roomId, organisation, sector, proxy }) => ({
-        id,
-        name,
-        roomId,
-        ...(organisation !== undefined && { organisation }),
-        ...(sector !== undefined && { sector }),
-        ...(proxy === true && { proxy })
-      }))
+      participants
     };
     const combined = control.snapshot().plenaryBoardIds;
     if (combined.length > 0) input.plenary = { boardIds: [...combined], ...(await read(PLENARY_ROOM_ID)) };
-    if (options.snapshots) input.snapshots = await this.#timeline(workshopId);
+    if (options.snapshots) input.snapshots = await this.#timeline(workshopId, credit);
     return input;
   }
 
   /** Every snapshot of the workshop, oldest first, as the record holds it: each room's cards and themes. */
-  async #timeline(workshopId: string): Promise<NotesSnapshotInput[]> {
+  async #timeline(workshopId: string, credit: (card: NotesCardInput) => NotesCardInput): Promise<NotesSnapshotInput[]> {
     const workshop = this.#workshops.require(workshopId);
     const timeline: NotesSnapshotInput[] = [];
     for (const summary of await this.#store.listSnapshots(workshopId)) {
@@ -119,7 +124,7 @@ export class NotesService {
         const saved = snapshot.rooms[room.id];
         if (!saved) return [];
         const themes = themesIn(saved.update).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }));
-        return [{ roomId: room.id, cards: saved.cards, themes }];
+        return [{ roomId: room.id, cards: saved.cards.map(credit), themes }];
       });
       timeline.push({ createdAt: snapshot.createdAt, label: snapshot.label, reason: snapshot.reason, rooms });
     }
@@ -168,9 +173,11 @@ export class NotesService {
       throw new AppError('validation_failed', `Import one workshop at a time; this file holds ${parsed.workshops.length}.`);
     }
     const source = parsed.workshops[0]!;
+    const { id: _id, title, createdAt: _createdAt, facilitatorName: _name, ...details } = source.workshop;
     const created = await this.#workshops.create({
-      title: source.workshop.title,
-      rooms: source.rooms.map((room) => room.name),
+      title,
+      ...details,
+      rooms: source.rooms.map((room) => ({ name: room.name, ...room.details })),
       boards: source.boards.map(({ kind, title, prompt }) => ({ kind, title, prompt }))
     });
     const ids = new RecordIds(source, created);
@@ -211,4 +218,46 @@ export class NotesService {
     });
     return created;
   }
+}
+
+/**
+ * The one place the attribution level reaches the notes: everything kept (every notes format,
+ * CSV and JSON) is made from what this returns. Each person and card is shown as the level
+ * allows: the level when they joined or wrote, or the current one where that is stricter.
+ * Under `anonymous` cards are not linked to anyone at all.
+ */
+export function attribution(workshop: StoredWorkshop, people: StoredParticipant[]) {
+  const current = workshop.attribution ?? DEFAULT_ATTRIBUTION;
+  const history = attributionHistoryOf(workshop);
+  const byId = new Map(people.map((person) => [person.id, person]));
+  const participants: NotesParticipant[] = people.map((person) => {
+    const shown = attributedPerson(person, attributionAt(history, current, person.joinedAt));
+    return {
+      id: person.id,
+      name: shown.name,
+      roomId: person.roomId,
+      ...(shown.organisation !== undefined && { organisation: shown.organisation }),
+      ...(shown.sector !== undefined && { sector: shown.sector }),
+      ...(person.proxy === true && { proxy: true })
+    };
+  });
+  const credit = (card: NotesCardInput): NotesCardInput => {
+    const author = byId.get(card.authorId);
+    const level = author
+      ? stricterAttribution(attributionAt(history, current, author.joinedAt), attributionAt(history, current, card.createdAt))
+      : attributionAt(history, current, card.createdAt);
+    // A card posted anonymously stays so. Under `named` a card shows the name it was written
+    // under; otherwise a participant is credited by organisation (or not at all), and a card
+    // without a known participant keeps only the facilitator's role.
+    const postedAnonymously = !card.authorName.trim() || card.authorName.trim() === 'Anonymous';
+    const authorName = postedAnonymously
+      ? ''
+      : level === 'named'
+        ? card.authorName
+        : author
+          ? attributionLabel(author, level)
+          : card.authorId === 'facilitator' ? card.authorName : '';
+    return { ...card, authorName: authorName || 'Anonymous', authorId: level === 'anonymous' ? '' : card.authorId };
+  };
+  return { participants, credit };
 }

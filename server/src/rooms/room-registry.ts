@@ -13,7 +13,11 @@ export function docKindOf(roomKey: string): DocKind {
 import { Room, type RoomPeer } from './room.js';
 import { checkRoomChange, type DocKind, type Refusal } from './write-rules.js';
 import type { WorkshopStore } from '../store/types.js';
-import type { JournalStore } from '../store/journal.js';
+import type { JournalStore, RoomJournal } from '../store/journal.js';
+import { storageError } from '../store/storage-error.js';
+import { AppError } from '../errors.js';
+import { revertibleEdit } from './revertible-edit.js';
+import { fillJournalGaps } from './journal-gaps.js';
 import type { Logger } from '../logger.js';
 
 export interface RoomRegistryOptions {
@@ -50,6 +54,8 @@ export class RoomRegistry {
   /** The same rooms once loaded, for changes that must not wait. */
   readonly #ready = new Map<string, Room>();
   readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  /** Each loaded room's journal, to wait for a change to be fsynced. */
+  readonly #journals = new WeakMap<Room, RoomJournal>();
   readonly #options: RoomRegistryOptions;
   #closing = false;
 
@@ -86,15 +92,32 @@ export class RoomRegistry {
   /**
    * Runs a change on a room from the server side (e.g. a card added over HTTP): the room is
    * loaded if needed and treated like a briefly connected peer, so it is saved and unloaded as usual.
+   * Resolves only once what `apply` changed is on disk (journaled and fsynced, or saved); when it
+   * cannot be written, the change is undone and this rejects with a StorageError.
    */
   async change<T>(workshopId: string, roomId: string, apply: (room: Room) => T): Promise<T> {
     const visitor: RoomPeer = { role: 'facilitator', participantId: null, send: () => undefined };
     const room = await this.join(workshopId, roomId, visitor);
     try {
-      return apply(room);
+      const edit = revertibleEdit(room.doc, () => apply(room));
+      try {
+        if (edit.changed) await this.#durable(room);
+      } catch (error) {
+        edit.revert();
+        throw storageError(error);
+      } finally {
+        edit.forget();
+      }
+      return edit.result;
     } finally {
       this.leave(room, visitor);
     }
+  }
+
+  /** Resolves once every change made to the room so far is on disk. */
+  #durable(room: Room): Promise<void> {
+    const journal = this.#journals.get(room);
+    return journal ? journal.flush() : room.flush();
   }
 
   /** The room if it is loaded (or loading) now. */
@@ -165,7 +188,16 @@ export class RoomRegistry {
     const rooms = await Promise.all([...this.#rooms.values()].map((p) => p.catch(() => null)));
     this.#rooms.clear();
     this.#ready.clear();
-    const results = await Promise.allSettled(rooms.map((room) => room?.unload()));
+    const unload = async (room: Room | null) => {
+      try {
+        await room?.unload();
+      } catch (error) {
+        // Nothing retries after shutdown; what the journal holds is replayed at the next start.
+        room?.destroy();
+        throw error;
+      }
+    };
+    const results = await Promise.allSettled(rooms.map(unload));
     for (const result of results) {
       if (result.status === 'rejected') this.#options.logger.error('saving a room at shutdown failed', result.reason);
     }
@@ -175,14 +207,16 @@ export class RoomRegistry {
     const name = `${workshopId}/${roomId}`;
     let pending = this.#rooms.get(name);
     if (!pending) {
-      pending = this.#create(workshopId, roomId);
+      pending = this.#create(workshopId, roomId).catch((error: unknown) => {
+        this.#options.logger.error(`loading room ${name} failed`, error);
+        throw error instanceof AppError ? error : new AppError('unavailable', 'This room cannot be opened right now; the server log names the problem.');
+      });
       this.#rooms.set(name, pending);
       pending.then((room) => {
         if (this.#rooms.get(name) === pending) this.#ready.set(name, room);
       }, () => undefined);
       // A room that failed to load is forgotten, so a later attempt tries again; it is never saved.
-      pending.catch((error) => {
-        this.#options.logger.error(`loading room ${name} failed`, error);
+      pending.catch(() => {
         if (this.#rooms.get(name) === pending) this.#rooms.delete(name);
       });
     }
@@ -223,10 +257,29 @@ export class RoomRegistry {
       room.destroy();
       throw error;
     }
+    if (opened) this.#journals.set(room, opened.journal);
     const failed = room.replay(opened?.updates ?? []);
     if (failed > 0) logger.warn(`journal of room ${name}: ${failed} record(s) could not be applied and were skipped`);
+    this.#applyAfterLostRecords(room);
     if ((opened?.updates.length ?? 0) > 0) logger.info(`room ${name}: replayed ${opened!.updates.length} journaled edit(s)`);
     return room;
+  }
+
+  /**
+   * Edits journaled after a skipped (damaged) record still apply: the clocks it held are marked
+   * deleted. Whatever still waits after that depends on nothing this room will ever receive, and
+   * is dropped so it cannot attach itself to a peer's later change.
+   */
+  #applyAfterLostRecords(room: Room): void {
+    const store = room.doc.store;
+    for (let filler = fillJournalGaps(room.doc), rounds = 0; filler && rounds < 100; filler = fillJournalGaps(room.doc), rounds++) {
+      room.replay([filler]);
+    }
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      this.#options.logger.warn(`journal of room ${room.name}: edits that depend on lost records were dropped`);
+      store.pendingStructs = null;
+      store.pendingDs = null;
+    }
   }
 
   async #unloadIfIdle(room: Room): Promise<void> {

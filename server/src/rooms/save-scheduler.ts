@@ -32,7 +32,7 @@ export class SaveScheduler {
     this.#maxTimer ??= setTimeout(() => this.flush().catch(this.#onError), this.#maxMs);
   }
 
-  /** Saves now if anything is unsaved; saves run one at a time. A failed save stays dirty. */
+  /** Saves now if anything is unsaved; saves run one at a time. A failed save stays dirty and is retried after `maxMs`. */
   flush(): Promise<void> {
     this.#clearTimers();
     const run = this.#running.catch(() => undefined).then(async () => {
@@ -41,7 +41,9 @@ export class SaveScheduler {
       try {
         await this.#save();
       } catch (error) {
+        // Tried again later even if nothing else changes, so saving resumes once the disk has room.
         this.#dirty = true;
+        this.#maxTimer ??= setTimeout(() => this.flush().catch(this.#onError), this.#maxMs).unref();
         throw error;
       }
     });

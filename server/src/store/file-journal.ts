@@ -1,12 +1,24 @@
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from './crc32.js';
+import { localDisk, type Disk, type WritableFile } from './disk.js';
+import { frameRecord, readRecords } from './journal-records.js';
+import { storageError } from './storage-error.js';
 import type { JournalStore, OpenedJournal, RoomJournal } from './journal.js';
+import type { Logger } from '../logger.js';
 
-/** Bytes before each record: payload length and CRC-32, both little-endian u32. */
-const HEADER = 8;
-/** Larger records are not Yjs messages we accept, so a length beyond this means damage. */
-const MAX_RECORD = 16 * 1024 * 1024;
+export { frameRecord, readRecords } from './journal-records.js';
+
+/** After a failed write, the journal tries again this often until it succeeds. */
+const RETRY_MS = 1000;
+/** What a damaged generation is renamed to once a snapshot holds what could be read of it. */
+const KEPT_ASIDE = '.damaged';
+
+export interface FileJournalStoreOptions {
+  fsyncIntervalMs: number;
+  logger: Logger;
+  /** Where writes go; the real file system by default. */
+  disk?: Disk;
+}
 
 /**
  * Journals as files: `<dir>/<workshopId>/<roomId>/<generation>.log`, each a run of
@@ -14,13 +26,11 @@ const MAX_RECORD = 16 * 1024 * 1024;
  */
 export class FileJournalStore implements JournalStore {
   readonly #dir: string;
-  readonly #fsyncIntervalMs: number;
-  readonly #onError: (error: unknown) => void;
+  readonly #options: FileJournalStoreOptions;
 
-  constructor(dir: string, options: { fsyncIntervalMs: number; onError: (error: unknown) => void }) {
+  constructor(dir: string, options: FileJournalStoreOptions) {
     this.#dir = dir;
-    this.#fsyncIntervalMs = options.fsyncIntervalMs;
-    this.#onError = options.onError;
+    this.#options = options;
   }
 
   async keys(workshopId: string): Promise<string[]> {
@@ -44,64 +54,50 @@ export class FileJournalStore implements JournalStore {
       .sort((a, b) => a - b);
     const updates: Uint8Array[] = [];
     const problems: string[] = [];
+    const damaged = new Set<number>();
     for (const generation of generations) {
       const file = path.join(dir, `${generation}.log`);
       const read = readRecords(await readFile(file));
       updates.push(...read.records);
-      if (read.problem) problems.push(`${file}: ${read.problem}`);
+      for (const problem of read.problems) problems.push(`${file}: ${problem}`);
+      if (read.damaged) {
+        damaged.add(generation);
+        problems.push(`${file} is damaged: it will be kept as ${file}${KEPT_ASIDE} (never deleted) once the room's next snapshot is saved`);
+      }
     }
     // Appends always go to a fresh generation, so a torn tail is never written after.
     const next = (generations.at(-1) ?? 0) + 1;
-    const journal = new FileJournal(dir, next, this.#fsyncIntervalMs, this.#onError);
+    const { fsyncIntervalMs, logger, disk = localDisk } = this.#options;
+    const journal = new FileJournal({ dir, generation: next, damaged, fsyncIntervalMs, logger, disk });
     return { journal, updates, problems };
   }
 }
 
-/** Splits a journal file into intact records, stopping at the first torn or damaged one. */
-export function readRecords(bytes: Uint8Array): { records: Uint8Array[]; problem: string | null } {
-  const records: Uint8Array[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  while (offset < bytes.length) {
-    if (bytes.length - offset < HEADER) return { records, problem: `torn record header at byte ${offset} (ignored)` };
-    const length = view.getUint32(offset, true);
-    const checksum = view.getUint32(offset + 4, true);
-    if (length > MAX_RECORD) return { records, problem: `implausible record length at byte ${offset} (rest ignored)` };
-    if (bytes.length - offset - HEADER < length) return { records, problem: `torn final record at byte ${offset} (ignored)` };
-    const payload = bytes.subarray(offset + HEADER, offset + HEADER + length);
-    if (crc32(payload) !== checksum) return { records, problem: `damaged record at byte ${offset} (rest ignored)` };
-    records.push(new Uint8Array(payload));
-    offset += HEADER + length;
-  }
-  return { records, problem: null };
-}
-
-/** Frames one update as a journal record. */
-export function frameRecord(update: Uint8Array): Buffer {
-  const record = Buffer.allocUnsafe(HEADER + update.length);
-  record.writeUInt32LE(update.length, 0);
-  record.writeUInt32LE(crc32(update), 4);
-  record.set(update, HEADER);
-  return record;
+interface FileJournalOptions {
+  dir: string;
+  generation: number;
+  /** Generations that were damaged when opened: kept aside, never deleted. */
+  damaged: Set<number>;
+  fsyncIntervalMs: number;
+  logger: Logger;
+  disk: Disk;
 }
 
 class FileJournal implements RoomJournal {
-  readonly #dir: string;
-  readonly #fsyncIntervalMs: number;
-  readonly #onError: (error: unknown) => void;
+  readonly #options: FileJournalOptions;
   #generation: number;
   /** Records waiting to be written, by generation. */
   #queued = new Map<number, Buffer[]>();
-  #handles = new Map<number, FileHandle>();
+  #files = new Map<number, { file: WritableFile; size: number }>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
+  /** True from a failed write until the next one succeeds, so a full disk is logged once, not every second. */
+  #failing = false;
   #closed = false;
 
-  constructor(dir: string, generation: number, fsyncIntervalMs: number, onError: (error: unknown) => void) {
-    this.#dir = dir;
-    this.#generation = generation;
-    this.#fsyncIntervalMs = fsyncIntervalMs;
-    this.#onError = onError;
+  constructor(options: FileJournalOptions) {
+    this.#options = options;
+    this.#generation = options.generation;
   }
 
   append(update: Uint8Array): void {
@@ -109,10 +105,7 @@ class FileJournal implements RoomJournal {
     let queue = this.#queued.get(this.#generation);
     if (!queue) this.#queued.set(this.#generation, (queue = []));
     queue.push(frameRecord(update));
-    this.#timer ??= setTimeout(() => {
-      this.#timer = null;
-      this.flush().catch(this.#onError);
-    }, this.#fsyncIntervalMs);
+    this.#schedule(this.#options.fsyncIntervalMs);
   }
 
   seal(): number {
@@ -121,9 +114,19 @@ class FileJournal implements RoomJournal {
 
   async dropThrough(generation: number): Promise<void> {
     await this.flush();
-    for (const name of await readdir(this.#dir)) {
+    const { dir, damaged, disk, logger } = this.#options;
+    for (const name of await readdir(dir)) {
       const match = /^(\d+)\.log$/.exec(name);
-      if (match && Number(match[1]) <= generation) await unlink(path.join(this.#dir, name)).catch(ignoreMissing);
+      if (!match || Number(match[1]) > generation) continue;
+      const file = path.join(dir, name);
+      if (damaged.has(Number(match[1]))) {
+        const aside = await freeName(`${file}${KEPT_ASIDE}`);
+        await disk.rename(file, aside);
+        damaged.delete(Number(match[1]));
+        logger.warn(`the damaged journal file ${file} is kept as ${aside}; what could be read of it is in the room's snapshot`);
+      } else {
+        await disk.unlink(file).catch(ignoreMissing);
+      }
     }
   }
 
@@ -134,6 +137,8 @@ class FileJournal implements RoomJournal {
     }
     const run = this.#flushing.catch(() => undefined).then(() => this.#writeQueued());
     this.#flushing = run;
+    // A failure is logged by #writeQueued; the records stay queued and are tried again.
+    run.catch(() => this.#schedule(RETRY_MS, { retry: true }));
     return run;
   }
 
@@ -141,8 +146,18 @@ class FileJournal implements RoomJournal {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
-    for (const handle of this.#handles.values()) await handle.close();
-    this.#handles.clear();
+    for (const { file } of this.#files.values()) await file.close();
+    this.#files.clear();
+  }
+
+  /** Flushes after `delayMs`; a retry does not keep the process alive on its own. */
+  #schedule(delayMs: number, { retry = false } = {}): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.flush().catch(() => undefined);
+    }, delayMs);
+    if (retry) this.#timer.unref();
   }
 
   async #writeQueued(): Promise<void> {
@@ -151,38 +166,75 @@ class FileJournal implements RoomJournal {
     this.#queued = new Map();
     try {
       for (const [generation, records] of batches) {
-        const handle = await this.#handle(generation);
-        await handle.write(Buffer.concat(records));
-        await handle.sync();
+        await this.#write(generation, Buffer.concat(records));
+        // Written and fsynced: a later failure must not write these again.
+        batches.delete(generation);
       }
     } catch (error) {
-      // Put them back in front, so nothing is lost and order is kept; the next flush retries.
-      // A batch that was written before the failure is written again: replaying a Yjs update twice is harmless.
+      // Put the unwritten ones back in front, so nothing is lost and order is kept.
       for (const [generation, records] of this.#queued) {
         batches.set(generation, [...(batches.get(generation) ?? []), ...records]);
       }
       this.#queued = batches;
-      throw error;
+      if (!this.#failing) {
+        this.#failing = true;
+        this.#options.logger.error(
+          `writing the journal in ${this.#options.dir} failed; its edits are kept in memory and written again every ${RETRY_MS / 1000} s`,
+          error
+        );
+      }
+      throw storageError(error);
     }
-    for (const [generation, handle] of this.#handles) {
+    if (this.#failing) {
+      this.#failing = false;
+      this.#options.logger.info(`writing the journal in ${this.#options.dir} works again`);
+    }
+    for (const [generation, { file }] of this.#files) {
       if (generation < this.#generation) {
-        this.#handles.delete(generation);
-        await handle.close();
+        this.#files.delete(generation);
+        await file.close();
       }
     }
   }
 
-  async #handle(generation: number): Promise<FileHandle> {
-    let handle = this.#handles.get(generation);
-    if (!handle) {
-      handle = await open(path.join(this.#dir, `${generation}.log`), 'a', 0o600);
-      this.#handles.set(generation, handle);
-      // The new file's name must be durable too.
-      const dir = await open(this.#dir, 'r');
-      await dir.sync().finally(() => dir.close());
+  /** Appends and fsyncs; a write that fails part-way is cut back off, so no half record stays in the file. */
+  async #write(generation: number, bytes: Buffer): Promise<void> {
+    const open = await this.#open(generation);
+    try {
+      await open.file.write(bytes);
+      await open.file.sync();
+      open.size += bytes.length;
+    } catch (error) {
+      await open.file.truncate(open.size).catch(() => undefined);
+      throw error;
     }
-    return handle;
   }
+
+  async #open(generation: number) {
+    let open = this.#files.get(generation);
+    if (!open) {
+      const { dir, disk } = this.#options;
+      const file = await disk.openForWriting(path.join(dir, `${generation}.log`), 'a');
+      try {
+        open = { file, size: await file.size() };
+        // The new file's name must be durable too.
+        await disk.syncFolder(dir);
+      } catch (error) {
+        await file.close().catch(() => undefined);
+        throw error;
+      }
+      this.#files.set(generation, open);
+    }
+    return open;
+  }
+}
+
+/** `file`, or `file-2`, `file-3`… if that name is taken. */
+async function freeName(file: string): Promise<string> {
+  const taken = new Set(await readdir(path.dirname(file)));
+  let name = file;
+  for (let n = 2; taken.has(path.basename(name)); n++) name = `${file}-${n}`;
+  return name;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException) {

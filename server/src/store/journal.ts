@@ -7,9 +7,12 @@ export interface RoomJournal {
   append(update: Uint8Array): void;
   /** Starts a new generation for later appends and returns the one just sealed. */
   seal(): number;
-  /** Deletes every generation up to and including `generation` (they are in a durable snapshot). */
+  /** Deletes every generation up to and including `generation` (they are in a durable snapshot); a damaged one is renamed aside, never deleted. */
   dropThrough(generation: number): Promise<void>;
-  /** Writes and fsyncs everything queued. */
+  /**
+   * Writes and fsyncs everything queued. Rejects with a StorageError when the disk fails; the
+   * records then stay queued and are written again (every second) until it works.
+   */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -19,7 +22,7 @@ export interface OpenedJournal {
   journal: RoomJournal;
   /** Every intact update on disk, oldest first, to replay over the snapshot. */
   updates: Uint8Array[];
-  /** Problems found (a torn final record, a damaged file), already skipped. */
+  /** Problems found (a torn final record, damaged bytes skipped, a damaged file to be kept aside). */
   problems: string[];
 }
 

@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { isId } from '@goldthread/shared';
-import { AtomicJsonFile } from './atomic-json-file.js';
+import { AtomicJsonFile, type AtomicJsonFileOptions } from './atomic-json-file.js';
 import { KeyedQueue } from '../concurrency/keyed-queue.js';
 import { summariseSnapshot } from './snapshot-summary.js';
 import type {
@@ -65,9 +65,13 @@ export class LowdbWorkshopStore implements WorkshopStore {
   /** Per workshop, the changes waiting for its next write, and that write (see `#update`). */
   readonly #nextWrite = new Map<string, { changes: ((data: WorkshopFile) => void)[]; written: Promise<void> }>();
 
-  constructor(dataDir: string) {
+  readonly #fileOptions: AtomicJsonFileOptions;
+
+  /** `options.disk` is where writes go; `options.onWriteError` hears of each failed write (which the caller gets as a StorageError). */
+  constructor(dataDir: string, options: AtomicJsonFileOptions = {}) {
     this.#dir = path.join(dataDir, 'workshops');
     this.#snapshotDir = path.join(dataDir, 'snapshots');
+    this.#fileOptions = options;
   }
 
   async open() {
@@ -98,6 +102,14 @@ export class LowdbWorkshopStore implements WorkshopStore {
       await db.write();
     });
     this.#index(workshop);
+  }
+
+  async updateWorkshop(workshop: StoredWorkshop) {
+    const copy = structuredClone(workshop);
+    await this.#update(copy.id, (data) => {
+      data.workshop = copy;
+    });
+    this.#workshops.set(copy.id, structuredClone(copy));
   }
 
   get(workshopId: string) {
@@ -256,13 +268,13 @@ export class LowdbWorkshopStore implements WorkshopStore {
 
   #withSnapshots<T>(workshopId: string, work: (db: Low<SnapshotFile>) => Promise<T>): Promise<T> {
     const file = path.join(this.#snapshotDir, `${workshopId}.json`);
-    const db = new Low<SnapshotFile>(new AtomicJsonFile<SnapshotFile>(file), null as never);
+    const db = new Low<SnapshotFile>(new AtomicJsonFile<SnapshotFile>(file, this.#fileOptions), null as never);
     return this.#files.run(`snapshots:${workshopId}`, () => work(db));
   }
 
   /** Runs read-modify-write cycles on one workshop's file one at a time. */
   #withFile<T>(workshopId: string, work: (db: Low<WorkshopFile>) => Promise<T>): Promise<T> {
-    const db = new Low<WorkshopFile>(new AtomicJsonFile<WorkshopFile>(this.#fileOf(workshopId)), null as never);
+    const db = new Low<WorkshopFile>(new AtomicJsonFile<WorkshopFile>(this.#fileOf(workshopId), this.#fileOptions), null as never);
     return this.#files.run(workshopId, () => work(db));
   }
 }

@@ -19,6 +19,11 @@ export class MemoryWorkshopStore implements WorkshopStore {
     this.#participants.set(workshop.id, []);
   }
 
+  async updateWorkshop(workshop: StoredWorkshop) {
+    if (!this.#workshops.has(workshop.id)) throw new Error(`no workshop ${workshop.id}`);
+    this.#workshops.set(workshop.id, structuredClone(workshop));
+  }
+
   get(workshopId: string) {
     return this.#workshops.get(workshopId);
   }

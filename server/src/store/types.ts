@@ -1,4 +1,13 @@
-import type { Board, CardView, Room, SnapshotReason, SnapshotSummary } from '@goldthread/shared';
+import type {
+  AttributionChange,
+  AttributionLevel,
+  Board,
+  CardView,
+  Room,
+  SnapshotReason,
+  SnapshotSummary,
+  WorkshopDetails
+} from '@goldthread/shared';
 
 export type { SnapshotReason, SnapshotSummary };
 import type { StoredControl } from '../control/workshop-control.js';
@@ -12,6 +21,12 @@ export interface StoredWorkshop {
   createdAt: number;
   rooms: Room[];
   boards: Board[];
+  /** Absent in files written before details existed: the date is then the London date of `createdAt`. */
+  details?: WorkshopDetails;
+  /** Absent in older files: the default level. */
+  attribution?: AttributionLevel;
+  /** Every level the workshop has had, oldest first, so a change applies from then on. */
+  attributionHistory?: AttributionChange[];
 }
 
 /** Someone who joined, for attendance and room balancing. */
@@ -59,6 +74,8 @@ export interface WorkshopStore {
   /** Reads what exists; reports files it could not read instead of failing. */
   open(): Promise<{ workshops: number; broken: BrokenWorkshopFile[] }>;
   create(workshop: StoredWorkshop): Promise<void>;
+  /** Replaces a workshop's record (same id and join code), e.g. after its details were edited. */
+  updateWorkshop(workshop: StoredWorkshop): Promise<void>;
   get(workshopId: string): StoredWorkshop | undefined;
   findByJoinCode(joinCode: string): StoredWorkshop | undefined;
   /** Why a workshop cannot be served (its file is broken), or null. */

@@ -1,7 +1,11 @@
 import {
+  DEFAULT_ATTRIBUTION,
   DEFAULT_BOARDS,
   DEFAULT_ROOM_NAMES,
+  addDays,
   createWorkshopRequest,
+  londonIsoDate,
+  updateWorkshopRequest,
   joinRequest,
   newId,
   proxyRequest,
@@ -12,6 +16,9 @@ import {
   type FacilitatorWorkshopView,
   type JoinLookupResponse,
   type JoinResponse,
+  type Room,
+  type RoomDetails,
+  type WorkshopDetails,
   type WorkshopView
 } from '@goldthread/shared';
 import type { z } from 'zod';
@@ -32,6 +39,8 @@ export interface WorkshopServiceOptions {
   tokens: TokenSigner;
   participantTokenTtlSeconds: number;
   facilitatorTokenTtlSeconds: number;
+  /** Days after its date that a workshop's record is kept (what the join screen promises). */
+  retentionDays: number;
 }
 
 /** Validates a body against a schema, turning the first problem into a readable AppError. */
@@ -64,27 +73,78 @@ export class WorkshopService {
   async create(body: unknown): Promise<CreateWorkshopResponse> {
     const request = parseBody(createWorkshopRequest, body);
     const facilitatorKey = newFacilitatorKey();
-    const rooms = (request.rooms ?? DEFAULT_ROOM_NAMES).map((name) => ({ id: newId(10), name }));
+    const createdAt = Date.now();
+    const rooms: Room[] = (request.rooms ?? DEFAULT_ROOM_NAMES).map((entry) => {
+      if (typeof entry === 'string') return { id: newId(10), name: entry };
+      const { name, ...details } = entry;
+      return withRoomDetails({ id: newId(10), name }, details);
+    });
     assertUnique(rooms.map((room) => room.name), 'room names');
     const boards = (request.boards ?? DEFAULT_BOARDS).map((board) => ({ id: newId(10), ...board }));
     assertUnique(boards.map((board) => board.title), 'board titles');
+    const attribution = request.attribution ?? DEFAULT_ATTRIBUTION;
     const workshop: StoredWorkshop = {
       id: newId(12),
       title: request.title,
       joinCode: this.#uniqueJoinCode(),
       facilitatorKeyHash: hashFacilitatorKey(facilitatorKey),
-      createdAt: Date.now(),
+      createdAt,
       rooms,
-      boards
+      boards,
+      details: withDetails({ date: request.date ?? londonIsoDate(createdAt) }, request),
+      attribution,
+      attributionHistory: [{ level: attribution, since: createdAt }]
     };
     await this.#store.create(workshop);
-    return { id: workshop.id, title: workshop.title, joinCode: workshop.joinCode, facilitatorKey, rooms, boards };
+    const { details } = publicView(workshop);
+    return { id: workshop.id, title: workshop.title, joinCode: workshop.joinCode, facilitatorKey, rooms, boards, details, attribution };
   }
 
-  /** What someone holding a join code may see before joining. */
+  /**
+   * Changes a workshop's title, details, rooms' details or attribution level (facilitator only).
+   * Everything is checked before anything changes. A new level applies from now on.
+   */
+  async update(claims: TokenClaims, body: unknown): Promise<FacilitatorWorkshopView> {
+    requireFacilitator(claims);
+    const request = parseBody(updateWorkshopRequest, body);
+    const workshop = this.require(claims.workshopId);
+    for (const room of request.rooms ?? []) {
+      if (!workshop.rooms.some((candidate) => candidate.id === room.id)) throw new AppError('not_found', `No room ${room.id} in this workshop.`);
+    }
+    const { title, date, attribution, rooms: roomChanges, ...details } = request;
+    const current = publicView(workshop);
+    const updated: StoredWorkshop = {
+      ...workshop,
+      ...(title !== undefined && { title }),
+      details: withDetails({ ...current.details, ...(date !== undefined && { date }) }, details),
+      rooms: workshop.rooms.map((room) => {
+        const change = roomChanges?.find((candidate) => candidate.id === room.id);
+        if (!change) return room;
+        const { id: _id, ...roomDetails } = change;
+        return withRoomDetails(room, roomDetails);
+      }),
+      attribution: attribution ?? current.attribution,
+      attributionHistory: attributionHistoryOf(workshop)
+    };
+    if (attribution !== undefined && attribution !== current.attribution) {
+      updated.attributionHistory = [...updated.attributionHistory!, { level: attribution, since: Date.now() }];
+    }
+    await this.#store.updateWorkshop(updated);
+    return facilitatorView(updated);
+  }
+
+  /** What someone holding a join code may see before joining, including what will be recorded of them. */
   lookup(code: string): JoinLookupResponse {
     const workshop = this.#byCode(code);
-    return { workshopId: workshop.id, title: workshop.title, rooms: workshop.rooms };
+    const view = publicView(workshop);
+    const { date, startTime, endTime, venue } = view.details;
+    return {
+      workshopId: workshop.id,
+      title: workshop.title,
+      rooms: workshop.rooms,
+      details: { date, ...(startTime && { startTime }), ...(endTime && { endTime }), ...(venue && { venue }) },
+      privacy: { attribution: view.attribution, keptUntil: addDays(date, this.#options.retentionDays) }
+    };
   }
 
   /** Admits a participant to a room (the emptiest, when they do not choose) and issues their token. */
@@ -260,8 +320,48 @@ function assertUnique(names: string[], what: string) {
   }
 }
 
+type DetailChanges = { [K in Exclude<keyof WorkshopDetails, 'date'>]?: WorkshopDetails[K] | null };
+
+/** Details with the given changes applied: a value sets a field, null clears it, undefined leaves it. */
+function withDetails(base: WorkshopDetails, changes: DetailChanges): WorkshopDetails {
+  const next: Record<string, unknown> = { ...base };
+  for (const key of ['startTime', 'endTime', 'venue', 'facilitators', 'purpose', 'partners', 'links'] as const) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    if (value === null || (Array.isArray(value) && value.length === 0)) delete next[key];
+    else next[key] = value;
+  }
+  return next as unknown as WorkshopDetails;
+}
+
+/** A room with its own date, venue or host set (value), cleared (null) or left (undefined). */
+function withRoomDetails(room: Room, changes: { [K in keyof RoomDetails]?: RoomDetails[K] | null }): Room {
+  const details: Record<string, unknown> = { ...room.details };
+  for (const key of ['date', 'venue', 'host'] as const) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    if (value === null) delete details[key];
+    else details[key] = value;
+  }
+  const { details: _old, ...rest } = room;
+  return Object.keys(details).length > 0 ? { ...rest, details: details as RoomDetails } : rest;
+}
+
+/** The workshop's levels over time; a file from before levels existed has had the default all along. */
+export function attributionHistoryOf(workshop: StoredWorkshop): NonNullable<StoredWorkshop['attributionHistory']> {
+  return workshop.attributionHistory ?? [{ level: workshop.attribution ?? DEFAULT_ATTRIBUTION, since: workshop.createdAt }];
+}
+
 function publicView(workshop: StoredWorkshop): WorkshopView {
-  return { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, rooms: workshop.rooms, boards: workshop.boards };
+  return {
+    id: workshop.id,
+    title: workshop.title,
+    createdAt: workshop.createdAt,
+    rooms: workshop.rooms,
+    boards: workshop.boards,
+    details: workshop.details ?? { date: londonIsoDate(workshop.createdAt) },
+    attribution: workshop.attribution ?? DEFAULT_ATTRIBUTION
+  };
 }
 
 function facilitatorView(workshop: StoredWorkshop): FacilitatorWorkshopView {

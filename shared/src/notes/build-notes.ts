@@ -1,4 +1,4 @@
-import type { NotesParticipant, NotesScope, WorkshopNotesInput } from './model.js';
+import type { NotesParticipant, NotesScope, NotesWorkshopMeta, RoomNotesInput, WorkshopNotesInput } from './model.js';
 import type {
   NotesAttendance,
   NotesBoardSection,
@@ -8,12 +8,15 @@ import type {
   NotesPlenarySection,
   NotesPriorityItem,
   NotesPriorityOrigin,
+  NotesRoomMeeting,
+  NotesRoomRef,
   NotesRoomSection,
+  NotesWorkshopSummary,
   NotesTopPriorities
 } from './document.js';
 import { PLENARY_ROOM_ID } from '../protocol/docs.js';
 import { buildBoardSection, groupBoards, roomActions, type BoardGroup, type ScopedRoom } from './build-boards.js';
-import { dateRangeLabel, longDate, shortDate, workshopIsoDate } from './notes-dates.js';
+import { dateRangeLabel, isIsoDate, longDate, shortDate, workshopIsoDate } from './notes-dates.js';
 
 export interface BuildNotesOptions {
   /** How many top priorities to list; the default board asks for three. */
@@ -39,7 +42,7 @@ export function buildNotes(
     return workshop.rooms.map((room) => ({
       workshop,
       room,
-      isoDate,
+      isoDate: roomIsoDate(room, isoDate),
       ref: {
         workshopId: workshop.workshop.id,
         roomId: room.id,
@@ -54,23 +57,18 @@ export function buildNotes(
   const plenaries = source.flatMap((workshop) => plenaryOf(workshop, rooms, series));
   const isoDates = source.map((workshop) => workshopIsoDate(workshop.workshop));
   const first = source[0].workshop;
-  const facilitators = source.map((workshop) => workshop.workshop.facilitatorName?.trim() || undefined);
+  const facilitators = source.map((workshop) => facilitatorsOf(workshop.workshop));
 
   return {
     scope,
     title: series ? scope.title?.trim() || 'Combined workshop notes' : first.title,
     subtitle: subtitleFor(scope, source, rooms),
-    dateLabel: dateRangeLabel(isoDates),
+    dateLabel: dateRangeLabel([...isoDates, ...rooms.map((scoped) => scoped.isoDate)]),
     isoDate: isoDates[0],
-    facilitators: [...new Set(facilitators.filter((name): name is string => name !== undefined))],
-    workshops: source.map((workshop, index) => ({
-      id: workshop.workshop.id,
-      title: workshop.workshop.title,
-      isoDate: isoDates[index],
-      dateLabel: longDate(isoDates[index]),
-      ...(facilitators[index] ? { facilitatorName: facilitators[index] } : {}),
-      rooms: rooms.filter((scoped) => scoped.workshop === workshop).map((scoped) => scoped.ref)
-    })),
+    facilitators: [...new Set(facilitators.flat())],
+    workshops: source.map((workshop, index) =>
+      workshopSummary(workshop.workshop, isoDates[index], facilitators[index], rooms.filter((scoped) => scoped.workshop === workshop))
+    ),
     attendance: attendanceOf(rooms),
     topPriorities: topPriorities(groups, rooms, plenaries, options.topPriorityCount ?? 3),
     boards,
@@ -79,10 +77,12 @@ export function buildNotes(
     actions: rooms.flatMap((scoped) => roomActions(scoped).map((action) => action.entry)),
     rooms: rooms.map((scoped): NotesRoomSection => {
       const participants = participantsOf(scoped);
+      const meeting = roomMeeting(scoped);
       return {
         room: scoped.ref,
         workshopTitle: scoped.workshop.workshop.title,
         isoDate: scoped.isoDate,
+        ...(meeting && { meeting }),
         participantCount: participants.length,
         organisations: tally(participants.map((p) => p.organisation)).map((count) => count.name),
         boards: groups
@@ -91,6 +91,65 @@ export function buildNotes(
       };
     }),
     source
+  };
+}
+
+/** A room's own date when it met apart, else its workshop's. */
+function roomIsoDate(room: RoomNotesInput, workshopDate: string): string {
+  const own = room.details?.date;
+  return own && isIsoDate(own) ? own : workshopDate;
+}
+
+/** The facilitators a workshop names, its older single `facilitatorName` first; no blanks, no repeats. */
+function facilitatorsOf(meta: NotesWorkshopMeta): string[] {
+  const names = [meta.facilitatorName, ...(meta.facilitators ?? [])].map((name) => name?.trim() ?? '').filter(Boolean);
+  return [...new Set(names)];
+}
+
+/** "10:00 to 12:30", "From 10:00", "Until 12:30". */
+function timeLabel(meta: NotesWorkshopMeta): string | undefined {
+  if (meta.startTime && meta.endTime) return `${meta.startTime} to ${meta.endTime}`;
+  if (meta.startTime) return `From ${meta.startTime}`;
+  if (meta.endTime) return `Until ${meta.endTime}`;
+  return undefined;
+}
+
+/** Where and when a room met, when any of it differs from its workshop. */
+function roomMeeting(scoped: ScopedRoom): NotesRoomMeeting | undefined {
+  const details = scoped.room.details;
+  const venue = details?.venue?.trim();
+  const host = details?.host?.trim();
+  const ownDate = details?.date !== undefined && isIsoDate(details.date);
+  if (!ownDate && !venue && !host) return undefined;
+  return {
+    room: scoped.ref,
+    isoDate: scoped.isoDate,
+    dateLabel: longDate(scoped.isoDate),
+    ...(venue && { venue }),
+    ...(host && { host })
+  };
+}
+
+function workshopSummary(meta: NotesWorkshopMeta, isoDate: string, facilitators: string[], rooms: ScopedRoom[]): NotesWorkshopSummary {
+  const time = timeLabel(meta);
+  const venue = meta.venue?.trim();
+  const purpose = meta.purpose?.trim();
+  const refs: NotesRoomRef[] = rooms.map((scoped) => scoped.ref);
+  return {
+    id: meta.id,
+    title: meta.title,
+    isoDate,
+    dateLabel: longDate(isoDate),
+    ...(time && { timeLabel: time }),
+    ...(venue && { venue }),
+    ...(facilitators[0] !== undefined && { facilitatorName: facilitators[0] }),
+    facilitators,
+    ...(purpose && { purpose }),
+    partners: (meta.partners ?? []).map((name) => name.trim()).filter(Boolean),
+    links: (meta.links ?? []).map((link) => ({ title: link.title, url: link.url })),
+    ...(meta.attribution && { attribution: meta.attribution }),
+    rooms: refs,
+    roomsApart: rooms.map(roomMeeting).filter((meeting): meeting is NotesRoomMeeting => meeting !== undefined)
   };
 }
 

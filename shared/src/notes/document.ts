@@ -1,4 +1,5 @@
 import type { CardColor } from '../model/defaults.js';
+import type { AttributionLevel, WorkshopLink } from '../model/workshop.js';
 import type { NotesScope, WorkshopNotesInput } from './model.js';
 
 /**
@@ -46,8 +47,28 @@ export interface NotesWorkshopSummary {
   title: string;
   isoDate: string;
   dateLabel: string;
+  /** "10:00 to 12:30", "From 10:00". */
+  timeLabel?: string;
+  venue?: string;
   facilitatorName?: string;
+  /** Every facilitator named, the old single `facilitatorName` included. */
+  facilitators: string[];
+  purpose?: string;
+  partners: string[];
+  links: WorkshopLink[];
+  attribution?: AttributionLevel;
   rooms: NotesRoomRef[];
+  /** Rooms that met on their own date, at their own venue or with their own host. */
+  roomsApart: NotesRoomMeeting[];
+}
+
+/** When, where and with whom a room met apart from the rest: "North: 4 December 2026, Town Hall, hosted by Sam Lee". */
+export interface NotesRoomMeeting {
+  room: NotesRoomRef;
+  isoDate: string;
+  dateLabel: string;
+  venue?: string;
+  host?: string;
 }
 
 export interface NotesCount {
@@ -176,7 +197,10 @@ export interface NotesPlenarySection {
 export interface NotesRoomSection {
   room: NotesRoomRef;
   workshopTitle: string;
+  /** The room's own date where it met apart, else its workshop's. */
   isoDate: string;
+  /** Set when the room met apart from the rest of its workshop. */
+  meeting?: NotesRoomMeeting;
   participantCount: number;
   organisations: string[];
   boards: NotesBoardSection[];

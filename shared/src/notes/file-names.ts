@@ -1,5 +1,5 @@
 import type { NotesDocument } from './document.js';
-import { isIsoDate, workshopIsoDate } from './notes-dates.js';
+import { isIsoDate, londonIsoDate } from './notes-dates.js';
 
 const MAX_SLUG = 60;
 
@@ -23,7 +23,7 @@ export function notesFileName(title: string, ext: string, date?: string | number
   const day =
     typeof date === 'number'
       ? Number.isFinite(date)
-        ? workshopIsoDate({ id: '', title: '', createdAt: date })
+        ? londonIsoDate(date)
         : ''
       : date && isIsoDate(date)
         ? date

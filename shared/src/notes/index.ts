@@ -17,3 +17,4 @@ export {
 export { workshopRecordSchema, projectRecord } from './record-schema.js';
 // buildDocx lives at '@goldthread/shared/notes-docx', so the docx library stays out of the web bundle.
 export { notesFileName, notesFileNameFor } from './file-names.js';
+export { isIsoDate, londonIsoDate, longDate, workshopIsoDate, addDays } from './notes-dates.js';

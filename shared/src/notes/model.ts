@@ -1,5 +1,5 @@
 import type { CardView } from '../model/cards.js';
-import type { Board, Room } from '../model/workshop.js';
+import type { AttributionLevel, Board, Room, WorkshopLink } from '../model/workshop.js';
 import type { SnapshotReason } from '../protocol/http.js';
 
 /**
@@ -47,9 +47,21 @@ export interface NotesWorkshopMeta {
   facilitatorName?: string;
   /** The day the workshop was held, `YYYY-MM-DD`; defaults to the London date of `createdAt`. */
   date?: string;
+  /** `HH:MM`. */
+  startTime?: string;
+  endTime?: string;
+  venue?: string;
+  facilitators?: string[];
+  /** The purpose, or the questions asked. */
+  purpose?: string;
+  partners?: string[];
+  /** Material shared on the day. */
+  links?: WorkshopLink[];
+  /** How people are credited in these notes; their names are already left out where it says so. */
+  attribution?: AttributionLevel;
 }
 
-/** One room with everything it produced. */
+/** One room with everything it produced (and, in `details`, when and where it met if apart). */
 export interface RoomNotesInput extends Room {
   cards: NotesCardInput[];
   themes?: NotesThemeInput[];

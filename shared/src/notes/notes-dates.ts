@@ -29,12 +29,24 @@ export function isIsoDate(value: string): boolean {
   return date.toISOString().slice(0, 10) === value;
 }
 
-/** The day a workshop was held: its recorded date, else the London date of its creation. */
-export function workshopIsoDate(meta: NotesWorkshopMeta): string {
-  if (meta.date && isIsoDate(meta.date)) return meta.date;
-  const parts = londonParts.formatToParts(new Date(meta.createdAt));
+/** The London date (`YYYY-MM-DD`) of a moment in epoch milliseconds. */
+export function londonIsoDate(epochMs: number): string {
+  const parts = londonParts.formatToParts(new Date(epochMs));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** The day a workshop was held: its recorded date, else the London date of its creation. */
+export function workshopIsoDate(meta: Pick<NotesWorkshopMeta, 'createdAt' | 'date'>): string {
+  if (meta.date && isIsoDate(meta.date)) return meta.date;
+  return londonIsoDate(meta.createdAt);
+}
+
+/** The `YYYY-MM-DD` that is `days` after another. */
+export function addDays(iso: string, days: number): string {
+  const date = utcDate(iso);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
 }
 
 function utcDate(iso: string): Date {

@@ -3,10 +3,12 @@ import type {
   NotesCardEntry,
   NotesDocument,
   NotesPriorityItem,
+  NotesRoomMeeting,
   NotesRoomRef,
   NotesThemeEntry,
   NotesTopPriorities
 } from './document.js';
+import type { AttributionLevel, WorkshopLink } from '../model/workshop.js';
 
 /**
  * Plain-text labels every renderer shares, so the formats say the same thing in the same words.
@@ -98,19 +100,55 @@ export function actionSubject(action: NotesActionEntry): string {
   return action.cardText ?? action.boardTitle ?? '';
 }
 
-/** The key facts under the title: date, facilitator, the workshops of a series, attendance. */
+/** "North: 4 December 2026, Town Hall, hosted by Sam Lee". */
+export function roomMeetingLabel(meeting: NotesRoomMeeting): string {
+  const parts = [meeting.dateLabel];
+  if (meeting.venue) parts.push(meeting.venue);
+  if (meeting.host) parts.push(`hosted by ${meeting.host}`);
+  return `${meeting.room.label}: ${parts.join(', ')}`;
+}
+
+/** "Slides (https://example.org/slides)". */
+export function linkLabel(link: WorkshopLink): string {
+  return `${link.title} (${link.url})`;
+}
+
+/** How people are credited, in one sentence for the notes' header. */
+export const ATTRIBUTION_SENTENCES: Record<AttributionLevel, string> = {
+  named: 'Cards show their authors’ names.',
+  organisation: 'Cards show their authors’ organisation and sector, never names.',
+  anonymous: 'Cards are anonymous.'
+};
+
+/**
+ * The key facts under the title: date, time, venue, facilitators, purpose, partners, material
+ * shared, where rooms met apart, the workshops of a series, attendance and attribution.
+ */
 export function metaLines(doc: NotesDocument): { label: string; value: string }[] {
   const lines = [{ label: 'Date', value: doc.dateLabel }];
+  const single = doc.scope.kind === 'series' ? undefined : doc.workshops[0];
+  if (single?.timeLabel) lines.push({ label: 'Time', value: single.timeLabel });
+  if (single?.venue) lines.push({ label: 'Venue', value: single.venue });
   if (doc.facilitators.length) {
     lines.push({
       label: doc.facilitators.length === 1 ? 'Facilitator' : 'Facilitators',
       value: doc.facilitators.join(', ')
     });
   }
+  if (single?.purpose) lines.push({ label: 'Purpose', value: single.purpose });
+  if (single?.partners.length) lines.push({ label: 'Partner organisations', value: single.partners.join(', ') });
+  if (single?.links.length) lines.push({ label: 'Material shared', value: single.links.map(linkLabel).join('; ') });
   if (doc.scope.kind === 'series') {
-    lines.push({ label: 'Workshops', value: doc.workshops.map((w) => `${w.title} (${w.dateLabel})`).join('; ') });
+    lines.push({
+      label: 'Workshops',
+      value: doc.workshops.map((w) => `${w.title} (${[w.dateLabel, w.venue].filter(Boolean).join(', ')})`).join('; ')
+    });
   }
+  const apart = doc.workshops.flatMap((w) => w.roomsApart);
+  if (apart.length) lines.push({ label: apart.length === 1 ? 'Room held apart' : 'Rooms held apart', value: apart.map(roomMeetingLabel).join('; ') });
   lines.push({ label: 'Attendance', value: attendanceSentence(doc) });
+  const levels = [...new Set(doc.workshops.map((w) => w.attribution).filter((level) => level !== undefined))];
+  if (levels.length === 1) lines.push({ label: 'Attribution', value: ATTRIBUTION_SENTENCES[levels[0]!] });
   return lines;
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CARD_COLORS, type CardColor } from '../model/defaults.js';
 import { LIMITS } from '../protocol/limits.js';
-import type { SnapshotReason } from '../protocol/http.js';
-import type { Board } from '../model/workshop.js';
+import { isWebUrl, type SnapshotReason } from '../protocol/http.js';
+import { carriedText } from '../protocol/text.js';
+import { ATTRIBUTION_LEVELS, type Board } from '../model/workshop.js';
 import type {
   NotesActionInput,
   NotesCardInput,
@@ -27,14 +28,17 @@ const id = z.string().min(1, { error: 'must not be empty' }).max(64);
 const copyId = z.string().min(1, { error: 'must not be empty' }).max(129);
 const count = z.number().int().min(0);
 const time = z.number().min(0);
-const opt = (max: number) => z.string().max(max).optional();
+/** Text carried in from a file obeys the same rule as text typed in (see protocol/text.ts). */
+const opt = (max: number) => carriedText(max).optional();
+const isoDate = z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' });
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time written HH:MM' });
 
 const cardSchema = z.object({
   id: copyId,
   boardId: id,
-  text: z.string().max(LIMITS.cardText),
+  text: carriedText(LIMITS.cardText, 'multi-line'),
   authorId: z.string().max(64),
-  authorName: z.string().max(LIMITS.participantName),
+  authorName: carriedText(LIMITS.participantName),
   color: z.enum(CARD_COLORS.map((c) => c.id) as [CardColor, ...CardColor[]]),
   createdAt: time,
   themeId: copyId.optional(),
@@ -46,26 +50,27 @@ const cardSchema = z.object({
 const themeSchema = z.object({
   id: copyId,
   boardId: id,
-  name: z.string().max(LIMITS.boardTitle),
+  name: carriedText(LIMITS.boardTitle),
   cardIds: z.array(copyId),
   votes: count.optional()
 });
 const actionSchema = z.object({
-  text: z.string().max(LIMITS.cardText),
+  text: carriedText(LIMITS.cardText, 'multi-line'),
   owner: opt(200),
   boardId: id.optional(),
   cardId: id.optional()
 });
 const roomSchema = z.object({
   id,
-  name: z.string().max(LIMITS.roomName),
+  name: carriedText(LIMITS.roomName),
+  details: z.object({ date: isoDate.optional(), venue: opt(LIMITS.venue), host: opt(LIMITS.personName) }).optional(),
   cards: z.array(cardSchema),
   themes: z.array(themeSchema).optional(),
   actions: z.array(actionSchema).optional()
 });
 const participantSchema = z.object({
   id,
-  name: z.string().max(LIMITS.participantName),
+  name: carriedText(LIMITS.participantName),
   roomId: id,
   organisation: opt(200),
   sector: opt(100),
@@ -79,22 +84,39 @@ const plenarySchema = z.object({
 const SNAPSHOT_REASONS = ['manual', 'auto', 'phase', 'end', 'before-restore'] as const satisfies readonly SnapshotReason[];
 const snapshotSchema = z.object({
   createdAt: time,
-  label: z.string().max(200),
+  label: carriedText(200),
   reason: z.enum(SNAPSHOT_REASONS),
   rooms: z.array(z.object({ roomId: id, cards: z.array(cardSchema), themes: z.array(themeSchema) })).max(LIMITS.roomsPerWorkshop)
 });
 const boardSchema = z.object({
   id,
   kind: z.string().max(LIMITS.boardKind),
-  title: z.string().max(LIMITS.boardTitle),
-  prompt: z.string().max(LIMITS.boardPrompt)
+  title: carriedText(LIMITS.boardTitle),
+  prompt: carriedText(LIMITS.boardPrompt, 'multi-line')
 });
 const metaSchema = z.object({
   id,
-  title: z.string().max(LIMITS.workshopTitle),
+  title: carriedText(LIMITS.workshopTitle),
   createdAt: time,
   facilitatorName: opt(LIMITS.participantName),
-  date: z.string().refine(isIsoDate, { error: 'must be a date written YYYY-MM-DD' }).optional()
+  date: isoDate.optional(),
+  startTime: clockTime.optional(),
+  endTime: clockTime.optional(),
+  venue: opt(LIMITS.venue),
+  facilitators: z.array(carriedText(LIMITS.personName)).max(LIMITS.facilitatorsPerWorkshop).optional(),
+  purpose: opt(LIMITS.purpose),
+  partners: z.array(carriedText(LIMITS.personName)).max(LIMITS.partnersPerWorkshop).optional(),
+  links: z
+    .array(
+      z.object({
+        title: carriedText(LIMITS.linkTitle),
+        url: z.string().max(LIMITS.linkUrl).refine(isWebUrl, { error: 'must be an http or https address' })
+      })
+    )
+    .max(LIMITS.linksPerWorkshop)
+    .optional(),
+  /** Absent in version 1 files, which import at the default level (see importJson). */
+  attribution: z.enum(ATTRIBUTION_LEVELS).optional()
 });
 
 type Problem = (path: (string | number)[], message: string) => void;

@@ -1,21 +1,105 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { typedText } from './text.js';
 import { CARD_COLORS, SECTORS, isCardColor } from '../model/defaults.js';
-import type { Board, FacilitatorWorkshopView, Room, WorkshopView } from '../model/workshop.js';
+import {
+  ATTRIBUTION_LEVELS,
+  type AttributionLevel,
+  type Board,
+  type FacilitatorWorkshopView,
+  type Room,
+  type WorkshopView
+} from '../model/workshop.js';
 import type { CardView } from '../model/cards.js';
+import { isIsoDate } from '../notes/notes-dates.js';
 
-const text = (label: string, max: number) =>
+/** Titles and names: one line, NFC, no control or direction-override characters (see text.ts). */
+const text = (label: string, max: number) => typedText(label, max);
+/** Card text and prompts: the same rule, but line breaks stay. */
+const longText = (label: string, max: number) => typedText(label, max, { kind: 'multi-line' });
+
+/** Blank text counts as "not given" (null), so a form can send its empty fields as they are. */
+const blankable = (label: string, max: number) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : value), text(label, max).nullable());
+
+const isoDate = (label: string) =>
   z
     .string({ error: `${label} must be text` })
     .trim()
-    .min(1, { error: `${label} must not be empty` })
-    .max(max, { error: `${label} must be at most ${max} characters` });
+    .refine(isIsoDate, { error: `${label} must be a real date written YYYY-MM-DD` });
+
+const clockTime = (label: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? null : value),
+    z
+      .string({ error: `${label} must be text` })
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: `${label} must be a time written HH:MM` })
+      .nullable()
+  );
+
+/** True for an absolute http or https address (never javascript:, data: or a relative path). */
+export function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const webLink = z.object({
+  title: text('link title', LIMITS.linkTitle),
+  url: z
+    .string({ error: 'link url must be text' })
+    .trim()
+    .max(LIMITS.linkUrl, { error: `link url must be at most ${LIMITS.linkUrl} characters` })
+    .refine(isWebUrl, { error: 'link url must be a web address starting with http:// or https://' })
+});
+
+const nameList = (label: string, max: number) =>
+  z
+    .array(text(label, LIMITS.personName), { error: `${label}s must be a list` })
+    .max(max, { error: `at most ${max} ${label}s` });
+
+/** The details a workshop may carry besides its date: each can be left out; blank or null clears it. */
+const detailFields = {
+  startTime: clockTime('startTime').optional(),
+  endTime: clockTime('endTime').optional(),
+  venue: blankable('venue', LIMITS.venue).optional(),
+  facilitators: nameList('facilitator', LIMITS.facilitatorsPerWorkshop).optional(),
+  purpose: blankable('purpose', LIMITS.purpose).optional(),
+  partners: nameList('partner', LIMITS.partnersPerWorkshop).optional(),
+  links: z
+    .array(webLink, { error: 'links must be a list' })
+    .max(LIMITS.linksPerWorkshop, { error: `at most ${LIMITS.linksPerWorkshop} links` })
+    .optional()
+};
+
+const attribution = z.enum(ATTRIBUTION_LEVELS, { error: `attribution must be one of: ${ATTRIBUTION_LEVELS.join(', ')}` });
+
+/** When, where and with whom one room met, if not with the rest of the workshop; blank or null clears. */
+const roomDetailFields = {
+  date: z.preprocess((value) => (value === '' ? null : value), isoDate('room date').nullable()).optional(),
+  venue: blankable('room venue', LIMITS.venue).optional(),
+  host: blankable('room host', LIMITS.personName).optional()
+};
+
+/** A room on creation: its name, or its name with its own date, venue and host. */
+const newRoom = z.union(
+  [text('room name', LIMITS.roomName), z.object({ name: text('room name', LIMITS.roomName), ...roomDetailFields })],
+  { error: 'each room must be a name, or { name, date?, venue?, host? }' }
+);
 
 /** Body of `POST /api/workshops`. */
 export const createWorkshopRequest = z.object({
   title: text('title', LIMITS.workshopTitle),
+  /** Defaults to today (London). */
+  date: isoDate('date').optional(),
+  ...detailFields,
+  attribution: attribution.optional(),
   rooms: z
-    .array(text('room name', LIMITS.roomName))
+    .array(newRoom)
     .min(1, { error: 'a workshop needs at least one room' })
     .max(LIMITS.roomsPerWorkshop, { error: `at most ${LIMITS.roomsPerWorkshop} rooms` })
     .optional(),
@@ -29,11 +113,7 @@ export const createWorkshopRequest = z.object({
           .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'board kind must be a short name such as "priorities"' })
           .max(LIMITS.boardKind, { error: `board kind must be at most ${LIMITS.boardKind} characters` }),
         title: text('board title', LIMITS.boardTitle),
-        prompt: z
-          .string({ error: 'board prompt must be text' })
-          .trim()
-          .max(LIMITS.boardPrompt, { error: `board prompt must be at most ${LIMITS.boardPrompt} characters` })
-          .default('')
+        prompt: typedText('board prompt', LIMITS.boardPrompt, { kind: 'multi-line', optional: true }).default('')
       })
     )
     .min(1, { error: 'a workshop needs at least one board' })
@@ -41,6 +121,25 @@ export const createWorkshopRequest = z.object({
     .optional()
 });
 export type CreateWorkshopRequest = z.input<typeof createWorkshopRequest>;
+
+/**
+ * Body of `PATCH /api/workshops/:id` (facilitator): only the fields given change; blank or
+ * null clears an optional one. `rooms` sets the details of the rooms named by id.
+ */
+export const updateWorkshopRequest = z.object({
+  title: text('title', LIMITS.workshopTitle).optional(),
+  date: isoDate('date').optional(),
+  ...detailFields,
+  attribution: attribution.optional(),
+  rooms: z
+    .array(
+      z.object({ id: z.string({ error: 'room id must be text' }).min(1, { error: 'room id is required' }).max(64), ...roomDetailFields }),
+      { error: 'rooms must be a list' }
+    )
+    .max(LIMITS.roomsPerWorkshop, { error: `at most ${LIMITS.roomsPerWorkshop} rooms` })
+    .optional()
+});
+export type UpdateWorkshopRequest = z.input<typeof updateWorkshopRequest>;
 
 /** Reply to `POST /api/workshops`: the facilitator key is shown once and stored only hashed. */
 export interface CreateWorkshopResponse {
@@ -50,14 +149,13 @@ export interface CreateWorkshopResponse {
   facilitatorKey: string;
   rooms: Room[];
   boards: Board[];
+  details: WorkshopView['details'];
+  attribution: AttributionLevel;
 }
 
 /** Optional details about a person, for comparing results by sector without names. */
 const aboutSomeone = {
-  organisation: z
-    .string({ error: 'organisation must be text' })
-    .trim()
-    .max(LIMITS.organisation, { error: `organisation must be at most ${LIMITS.organisation} characters` })
+  organisation: typedText('organisation', LIMITS.organisation, { optional: true })
     .optional()
     .transform((value) => (value ? value : undefined)),
   sector: z.enum(SECTORS, { error: `sector must be one of: ${SECTORS.join(', ')}` }).optional()
@@ -106,11 +204,22 @@ export interface JoinResponse {
   token: string;
 }
 
-/** Reply to `GET /api/join/:code`: enough to pick a room before joining. */
+/** What the join screen tells people before they type their name. */
+export interface JoinPrivacy {
+  /** How much of them the kept outputs (cards, notes) will show. */
+  attribution: AttributionLevel;
+  /** `YYYY-MM-DD`: the day after which the workshop's record is due to be deleted. */
+  keptUntil: string;
+}
+
+/** Reply to `GET /api/join/:code`: enough to pick a room, and to know what is recorded, before joining. */
 export interface JoinLookupResponse {
   workshopId: string;
   title: string;
   rooms: Room[];
+  /** The workshop's date, time and venue, for the join screen. */
+  details: Pick<WorkshopView['details'], 'date' | 'startTime' | 'endTime' | 'venue'>;
+  privacy: JoinPrivacy;
 }
 
 /** Reply to `GET /api/workshops/:id` (participant) — the facilitator gets joinCode too. */
@@ -143,7 +252,7 @@ export function normaliseJoinCode(code: string): string {
 /** Body of `POST /api/workshops/:id/rooms/:roomId/cards`. */
 export const addCardRequest = z.object({
   boardId: z.string({ error: 'boardId must be text' }).min(1, { error: 'boardId is required' }).max(64),
-  text: text('card text', LIMITS.cardText),
+  text: longText('card text', LIMITS.cardText),
   color: z
     .string()
     .refine(isCardColor, { error: `color must be one of ${CARD_COLORS.map((c) => c.id).join(', ')}` })
@@ -153,7 +262,7 @@ export type AddCardRequest = z.input<typeof addCardRequest>;
 
 /** Body of `POST /api/workshops/:id/snapshots` (facilitator). */
 export const snapshotRequest = z.object({
-  label: z.string({ error: 'label must be text' }).trim().max(120, { error: 'label must be at most 120 characters' }).optional()
+  label: typedText('label', 120, { optional: true }).optional()
 });
 
 /** Why a snapshot was taken. */

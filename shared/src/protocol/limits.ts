@@ -12,6 +12,15 @@ export const LIMITS = {
   boardsPerWorkshop: 12,
   joinCode: 12,
   cardsPerBoard: 500,
+  /** Workshop details: a venue or a host, one facilitator's or partner's name, the purpose. */
+  venue: 200,
+  personName: 120,
+  purpose: 2000,
+  facilitatorsPerWorkshop: 20,
+  partnersPerWorkshop: 50,
+  linksPerWorkshop: 20,
+  linkTitle: 200,
+  linkUrl: 2000,
   /** Largest request body the HTTP API accepts. */
   httpBodyBytes: 256 * 1024,
   /** Largest single Yjs websocket message. */

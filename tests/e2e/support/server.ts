@@ -16,6 +16,8 @@ export interface StartOptions {
   port?: number;
   /** Where the server keeps its files; a fresh temporary folder by default. */
   dataDir?: string;
+  /** More environment for the server (GOLDTHREAD_WEB_BUILD, ...). */
+  env?: Record<string, string>;
 }
 
 /** A running, built Goldthread server in a child process. */
@@ -42,10 +44,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'goldthread-e2e-'));
-  return launch(options.port ?? 0, dataDir, ownsDataDir);
+  return launch(options.port ?? 0, dataDir, ownsDataDir, options.env ?? {});
 }
 
-async function launch(port: number, dataDir: string, ownsDataDir: boolean): Promise<RunningServer> {
+async function launch(port: number, dataDir: string, ownsDataDir: boolean, extraEnv: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env: {
@@ -53,7 +55,8 @@ async function launch(port: number, dataDir: string, ownsDataDir: boolean): Prom
       PORT: String(port),
       HOST: '127.0.0.1',
       GOLDTHREAD_DATA_DIR: dataDir,
-      NODE_ENV: 'production'
+      NODE_ENV: 'production',
+      ...extraEnv
     },
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -115,7 +118,7 @@ async function launch(port: number, dataDir: string, ownsDataDir: boolean): Prom
     },
     async restart() {
       await server.stop();
-      return launch(actualPort, dataDir, ownsDataDir);
+      return launch(actualPort, dataDir, ownsDataDir, extraEnv);
     },
     async dispose() {
       try {

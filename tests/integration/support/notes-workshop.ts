@@ -1,4 +1,4 @@
-import { addCard, readCards, type CreateWorkshopResponse, type JoinResponse } from '@goldthread/shared';
+import { addCard, readCards, type CreateWorkshopRequest, type CreateWorkshopResponse, type JoinResponse } from '@goldthread/shared';
 import { api, createWorkshop, facilitatorToken, joinRoom, type TestServer } from './server.js';
 import { connectProvider, waitForDoc, within, type ProviderClient } from './yjs-clients.js';
 import { connected, controlClient, type ControlClient } from './control-client.js';
@@ -94,7 +94,12 @@ const VOTES: { by: string; text: string; retract?: true }[] = [
  * cards through stock y-websocket clients, and vote on the Priorities board over Socket.IO while
  * the facilitator steers the phases. Returns what every notes format should then hold.
  */
-export async function buildNotesWorkshop(server: TestServer, title: string): Promise<NotesWorkshop> {
+export async function buildNotesWorkshop(
+  server: TestServer,
+  title: string,
+  /** More of the creation body: by default names are shown, so the notes can be checked for them. */
+  create: Omit<CreateWorkshopRequest, 'title'> = { attribution: 'named' }
+): Promise<NotesWorkshop> {
   const providers: ProviderClient[] = [];
   const sockets: ControlClient[] = [];
   const close = () => {
@@ -102,7 +107,7 @@ export async function buildNotesWorkshop(server: TestServer, title: string): Pro
     for (const socket of sockets.splice(0)) socket.close();
   };
   try {
-    const workshop = await createWorkshop(server.url, { title });
+    const workshop = await createWorkshop(server.url, { title, ...create });
     const token = await facilitatorToken(server.url, workshop);
     const boardId = (title: BoardTitle) => workshop.boards.find((b) => b.title === title)!.id;
     const roomId = (name: string) => workshop.rooms.find((r) => r.name === name)!.id;

@@ -5,6 +5,7 @@ import {
   createServer,
   loadConfig,
   type GoldthreadServer,
+  type Disk,
   type ServerConfig,
   type WorkshopStore
 } from '@goldthread/server';
@@ -24,6 +25,8 @@ export interface NewServerOptions {
   dataDir?: string;
   store?: WorkshopStore;
   config?: Partial<ServerConfig>;
+  /** Where the server writes (e.g. a FailingDisk); the real file system by default. */
+  disk?: Disk;
 }
 
 /** Starts a real Goldthread server on port 0 with a fresh (or given) data dir; API only, no web app. */
@@ -38,7 +41,7 @@ export async function newServer(options: NewServerOptions = {}): Promise<TestSer
     logLevel: 'silent',
     ...options.config
   };
-  const server = await createServer(config, options.store ? { store: options.store } : {});
+  const server = await createServer(config, { ...(options.store && { store: options.store }), ...(options.disk && { disk: options.disk }) });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
   return {

@@ -27,7 +27,7 @@ import {
 
 const TITLE = 'Riverside "Health & Housing" partnership — Café 🚌';
 const SLUG = 'goldthread-riverside-health-housing-partnership-cafe';
-const CSV_HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'];
+const CSV_HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'proxy_votes', 'proxy', 'section', 'kind', 'owner', 'due', 'status'];
 
 let server: TestServer;
 let riverside: NotesWorkshop;
@@ -89,6 +89,9 @@ describe('session notes of one workshop, in every format', () => {
       csvNeutralised(card.text),
       card.author,
       card.votes === undefined ? '' : String(card.votes),
+      card.votes === undefined ? '' : '0',
+      '',
+      'room',
       'card',
       '',
       '',
@@ -154,7 +157,7 @@ describe('session notes of one workshop, in every format', () => {
   it('JSON: holds every card with its author and votes; importing it and exporting again gives the same notes apart from ids and times', async () => {
     const original = expectOk(await asFacilitator('json'), 'notes.json');
     const notes = original.json as { format: string; version: number; workshops: { rooms: { name: string; cards: { id: string; text: string; authorName: string; votes?: number }[] }[] }[] };
-    expect(notes).toMatchObject({ format: 'goldthread-notes', version: 1 });
+    expect(notes).toMatchObject({ format: 'goldthread-notes', version: 2 });
     const exported = notes.workshops[0]!.rooms.flatMap((room) => room.cards.map((card) => ({ ...card, room: room.name })));
     expect(exported).toHaveLength(riverside.cards.length);
     for (const card of riverside.cards) {

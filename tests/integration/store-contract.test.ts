@@ -145,6 +145,28 @@ function workshopStoreContract(name: string, makeStore: () => Promise<WorkshopSt
       expect(new Set(listed.map((p) => p.id))).toEqual(new Set(people.map((p) => p.id)));
     });
 
+    it('adds many participants at once after those already there, in order, proxy marks kept', async () => {
+      const { store } = await opened();
+      const workshop = sampleWorkshop();
+      await store.create(workshop);
+      const first = participant(workshop.rooms[0]!.id, 'Joined first', 1);
+      await store.addParticipant(workshop.id, first);
+      const imported = Array.from({ length: 300 }, (_, i) => ({
+        ...participant(workshop.rooms[i % 2]!.id, `Imported ${i}`, 2),
+        ...(i % 7 === 0 && { proxy: true })
+      }));
+      await store.addParticipants(workshop.id, imported);
+      await store.addParticipants(workshop.id, []);
+      expect(await store.participants(workshop.id)).toEqual([first, ...imported]);
+      imported[0]!.name = 'Changed by the caller afterwards';
+      expect((await store.participants(workshop.id))[1]!.name).toBe('Imported 0');
+    });
+
+    it('refuses a bulk add for a workshop it does not have', async () => {
+      const { store } = await opened();
+      await expect(store.addParticipants('nosuchworkshop', [participant('r', 'Nobody')])).rejects.toThrow();
+    });
+
     it('returns participants as copies: changing the list does not change the store', async () => {
       const { store } = await opened();
       const workshop = sampleWorkshop();
@@ -307,6 +329,22 @@ describe('LowdbWorkshopStore on disk', () => {
     expect(onDisk).toEqual(people.map(() => 1));
     expect(fileWrites).toBeLessThanOrEqual(3);
     expect((await store.participants(workshop.id)).map((p) => p.name)).toEqual(people.map((p) => p.name));
+  });
+
+  it('writes a bulk add of 2,000 participants to disk in one write of the file', async () => {
+    const dataDir = await tempDir();
+    const store = new LowdbWorkshopStore(dataDir);
+    await store.open();
+    const workshop = sampleWorkshop();
+    await store.create(workshop);
+    const people = Array.from({ length: 2000 }, (_, i) => participant(workshop.rooms[i % 2]!.id, `Person ${i}`));
+    const writes = vi.spyOn(AtomicJsonFile.prototype, 'write');
+    await store.addParticipants(workshop.id, people);
+    const fileWrites = writes.mock.calls.length;
+    writes.mockRestore();
+    expect(fileWrites).toBe(1);
+    const file = JSON.parse(await readFile(path.join(workshopsDir(dataDir), `${workshop.id}.json`), 'utf8')) as { participants: StoredParticipant[] };
+    expect(file.participants.map((p) => p.id)).toEqual(people.map((p) => p.id));
   });
 
   /** Broken files, by workshop id, as someone or something might have left them. */

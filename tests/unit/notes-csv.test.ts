@@ -3,10 +3,10 @@ import { parse } from 'csv-parse/sync';
 import { buildNotes, renderCsv } from '@goldthread/shared';
 import { TRICKY_TEXTS, allCardTexts, makeWorkshopFixture } from './support/notes-fixture.js';
 
-const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'];
+const HEADER = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'proxy_votes', 'proxy', 'section', 'kind', 'owner', 'due', 'status'];
 const neutralised = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 const records = (csv: string) => parse(csv, { bom: true }) as string[][];
-const cardRows = (rows: string[][]) => rows.filter((row) => row[8] === 'card');
+const cardRows = (rows: string[][]) => rows.filter((row) => row[HEADER.indexOf('kind')] === 'card');
 
 describe('renderCsv', () => {
   const input = makeWorkshopFixture();
@@ -15,7 +15,7 @@ describe('renderCsv', () => {
   const rowFor = (text: string) => rows.find((row) => row[5] === neutralised(text));
 
   it('starts with a byte order mark and exactly the agreed header, and ends lines with CRLF', () => {
-    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes,kind,owner,due,status\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFworkshop,date,room,board,theme,text,author,votes,proxy_votes,proxy,section,kind,owner,due,status\r\n')).toBe(true);
     expect(header).toEqual(HEADER);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(renderCsv(buildNotes([input], { kind: 'workshop' }), { bom: false }).startsWith('workshop,')).toBe(true);
@@ -59,6 +59,9 @@ describe('renderCsv', () => {
       TRICKY_TEXTS.emoji,
       'Ada Lovelace',
       '5',
+      '0',
+      '',
+      'room',
       'card',
       '',
       '',

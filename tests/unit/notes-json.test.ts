@@ -28,7 +28,7 @@ describe('renderJson and parseNotesJson', () => {
     const doc = buildNotes([first], { kind: 'workshop' });
     const parsed = parseNotesJson(renderJson(doc));
     expect(parsed.format).toBe('goldthread-notes');
-    expect(parsed.version).toBe(1);
+    expect(parsed.version).toBe(2);
     expect(parsed.workshops).toEqual([first]);
     expect(buildNotes(parsed.workshops, parsed.scope)).toEqual(doc);
   });
@@ -65,7 +65,8 @@ describe('renderJson and parseNotesJson', () => {
   it.each([
     ['text that is not JSON', '{"format": "goldthread-notes",', /not valid JSON/],
     ['another kind of JSON', '{"hello": "world"}', /not a Goldthread notes file/],
-    ['a newer version', mutate((j) => (j.version = 2)), /version 2, from a newer Goldthread/],
+    ['a newer version', mutate((j) => (j.version = 3)), /version 3, from a newer Goldthread/],
+    ['a version that is not a number', mutate((j) => (j.version = '2')), /unknown version/],
     [
       'a card on a missing board',
       mutate((j) => (j.workshops[0].rooms[0].cards[0].boardId = 'b-gone')),

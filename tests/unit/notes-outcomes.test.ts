@@ -95,8 +95,9 @@ describe('decisions and actions in the notes', () => {
 
   it('CSV has a row for each decision and action after the cards, with kind, owner, due date and status', () => {
     const rows = parse(renderCsv(doc), { bom: true }) as string[][];
-    const outcomes = rows.filter((row) => row[8] === 'decision' || row[8] === 'action');
-    expect(rows.slice(1).findIndex((row) => row[8] !== 'card')).toBe(rows.slice(1).length - outcomes.length);
+    const kind = rows[0]!.indexOf('kind');
+    const outcomes = rows.filter((row) => row[kind] === 'decision' || row[kind] === 'action');
+    expect(rows.slice(1).findIndex((row) => row[kind] !== 'card')).toBe(rows.slice(1).length - outcomes.length);
     expect(outcomes.find((row) => row[5] === 'Ask the bus company for usage data')).toEqual([
       'Partnership Workshop',
       '2026-11-23',
@@ -106,16 +107,22 @@ describe('decisions and actions in the notes', () => {
       'Ask the bus company for usage data',
       '',
       '',
+      '',
+      '',
+      '',
       'action',
       'Leeds City Council',
       '2027-01-31',
       'Open'
     ]);
-    expect(outcomes.find((row) => row[5] === 'Mental health gets its own working group')?.slice(2, 12)).toEqual([
+    expect(outcomes.find((row) => row[5] === 'Mental health gets its own working group')?.slice(2, 15)).toEqual([
       'Central',
       'Priorities',
       'Mental health',
       'Mental health gets its own working group',
+      '',
+      '',
+      '',
       '',
       '',
       'decision',

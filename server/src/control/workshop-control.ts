@@ -307,6 +307,16 @@ export class WorkshopControl {
     return { boardId, tallies };
   }
 
+  /** Dots per card (by vote key) cast by the voters `include` picks: the record's breakdown of `results`. */
+  talliesOf(boardId: string, include: (voterId: string) => boolean): Map<string, number> {
+    const totals = new Map<string, number>();
+    for (const [voterId, byCard] of Object.entries(this.#stored.votes[boardId] ?? {})) {
+      if (!include(voterId)) continue;
+      for (const [key, dots] of Object.entries(byCard)) if (dots > 0) totals.set(key, (totals.get(key) ?? 0) + dots);
+    }
+    return totals;
+  }
+
   /** Whether participants and the projector may see a board's results now. */
   resultsVisible(boardId: string): boolean {
     return this.board(boardId).resultsShown || !this.#stored.state.voting.hideUntilShown;

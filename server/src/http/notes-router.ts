@@ -25,7 +25,10 @@ export function notesRouter({ notes, workshops, controls, requireAdmin }: NotesR
     const audience = await requireNotesAccess(req.params.id, bearer(req));
     const room = typeof req.query.room === 'string' ? req.query.room : undefined;
     const scope: NotesScope = room ? { kind: 'room', roomId: room } : { kind: 'workshop' };
-    send(res, await notes.render([await notes.collect(req.params.id, audience)], scope, format));
+    // The timeline goes into the workshop's JSON record when the facilitator asks for it.
+    const snapshots = req.query.snapshots === '1' && format === 'json' && !room;
+    if (snapshots && audience !== 'facilitator') throw new AppError('forbidden', 'Only the facilitator can export the snapshots.');
+    send(res, await notes.render([await notes.collect(req.params.id, audience, { snapshots })], scope, format));
   });
 
   const combined = async (req: Request, res: Response, format: NotesFormat) => {

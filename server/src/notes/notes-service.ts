@@ -6,24 +6,24 @@ import {
   notesActionsOf,
   notesFileNameFor,
   parseNotesJson,
-  addTheme,
   attributedPerson,
   attributionAt,
   attributionLabel,
   stricterAttribution,
-  putCard,
   readCards,
   readThemes,
   renderCsv,
   renderHtml,
   renderJson,
   renderMarkdown,
-  voteKey,
   NotesJsonError,
+  PLENARY_ROOM_ID,
   type CreateWorkshopResponse,
   type NotesCardInput,
   type NotesParticipant,
   type NotesScope,
+  type NotesSnapshotInput,
+  type RoomNotesInput,
   type WorkshopNotesInput
 } from '@goldthread/shared';
 import { buildDocx } from '@goldthread/shared/notes-docx';
@@ -32,6 +32,9 @@ import type { RoomRegistry } from '../rooms/room-registry.js';
 import type { ControlRegistry } from '../control/control-registry.js';
 import { attributionHistoryOf, type WorkshopService } from '../workshops/workshop-service.js';
 import type { StoredParticipant, StoredWorkshop, WorkshopStore } from '../store/types.js';
+import { themesIn } from '../workshops/snapshot-service.js';
+import { RecordIds, snapshotFromRecord, writeRecordSpace, type RecordSpace } from './record-ids.js';
+import { IMPORTED_PROXY_VOTER, boardVotes, type ImportedVote } from './record-votes.js';
 
 /** The formats notes come in, with their media types. */
 export const NOTES_FORMATS = {
@@ -69,47 +72,66 @@ export class NotesService {
   }
 
   /**
-   * Everything a workshop produced, as the notes model's input: live cards, themes, votes and
-   * attendance. For participants, votes the facilitator is still hiding are left out.
+   * Everything a workshop produced, as the notes model's input (the record): live cards, themes,
+   * votes (with those the facilitator cast for people without a device), attendance, and the
+   * plenary once a board was combined. For participants, votes still hidden are left out.
    */
-  async collect(workshopId: string, audience: 'facilitator' | 'participant' = 'facilitator'): Promise<WorkshopNotesInput> {
+  async collect(
+    workshopId: string,
+    audience: 'facilitator' | 'participant' = 'facilitator',
+    options: { snapshots?: boolean } = {}
+  ): Promise<WorkshopNotesInput> {
     const workshop = this.#workshops.require(workshopId);
     const control = await this.#controls.get(workshopId);
-    const tallies = new Map<string, Map<string, number>>();
-    for (const board of workshop.boards) {
-      if (audience === 'participant' && !control.resultsVisible(board.id)) continue;
-      const results = control.results(board.id).tallies;
-      if (results.length > 0) tallies.set(board.id, new Map(results.map((t) => [voteKey(t.roomId, t.cardId), t.votes])));
-    }
-    const rooms = [];
-    for (const room of workshop.rooms) {
-      const { cards, themes } = await this.#rooms.change(workshopId, room.id, (live) => ({
-        cards: readCards(live.doc),
-        themes: readThemes(live.doc)
+    const people = await this.#store.participants(workshopId);
+    const proxies = new Set(people.filter((p) => p.proxy === true).map((p) => p.id));
+    const votes = boardVotes(
+      control,
+      workshop.boards.filter((board) => audience === 'facilitator' || control.resultsVisible(board.id)).map((board) => board.id),
+      (voterId) => proxies.has(voterId) || voterId.startsWith(IMPORTED_PROXY_VOTER)
+    );
+    const { participants, credit } = attribution(workshop, people);
+    // Every kept card, in a room, on the plenary or in a snapshot, is credited as the level allows.
+    const read = (roomId: string) =>
+      this.#rooms.change(workshopId, roomId, (live) => ({
+        cards: readCards(live.doc).map((card) => credit(votes.onCard(roomId, card))),
+        themes: readThemes(live.doc).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }))
       }));
-      rooms.push({
-        id: room.id,
-        name: room.name,
-        ...(room.details && { details: room.details }),
-        themes: themes.map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds })),
-        // A board that was voted on gives each of its cards a count (0 included); others have none.
-        cards: cards.map((card) => {
-          const onBoard = tallies.get(card.boardId);
-          return onBoard ? { ...card, votes: onBoard.get(voteKey(room.id, card.id)) ?? 0 } : card;
-        })
-      });
-    }
-    const { participants, credit } = attribution(workshop, await this.#store.participants(workshopId));
+    const rooms: RoomNotesInput[] = [];
+    for (const room of workshop.rooms)
+      rooms.push({ id: room.id, name: room.name, ...(room.details && { details: room.details }), ...(await read(room.id)) });
     const view = this.#workshops.viewFor({ role: 'participant', workshopId });
     const { date, ...details } = view.details;
     const actions = notesActionsOf(control.outcomes.list());
-    return {
+    const input: WorkshopNotesInput = {
       workshop: { id: workshop.id, title: workshop.title, createdAt: workshop.createdAt, date, ...details, attribution: view.attribution },
       boards: workshop.boards,
-      rooms: rooms.map((room) => ({ ...room, cards: room.cards.map(credit) })),
+      rooms,
       participants,
       ...(actions.length > 0 && { actions })
     };
+    const combined = control.snapshot().plenaryBoardIds;
+    if (combined.length > 0) input.plenary = { boardIds: [...combined], ...(await read(PLENARY_ROOM_ID)) };
+    if (options.snapshots) input.snapshots = await this.#timeline(workshopId, credit);
+    return input;
+  }
+
+  /** Every snapshot of the workshop, oldest first, as the record holds it: each room's cards and themes. */
+  async #timeline(workshopId: string, credit: (card: NotesCardInput) => NotesCardInput): Promise<NotesSnapshotInput[]> {
+    const workshop = this.#workshops.require(workshopId);
+    const timeline: NotesSnapshotInput[] = [];
+    for (const summary of await this.#store.listSnapshots(workshopId)) {
+      const snapshot = await this.#store.getSnapshot(workshopId, summary.id);
+      if (!snapshot) continue;
+      const rooms = workshop.rooms.flatMap((room) => {
+        const saved = snapshot.rooms[room.id];
+        if (!saved) return [];
+        const themes = themesIn(saved.update).map(({ id, boardId, name, cardIds }) => ({ id, boardId, name, cardIds }));
+        return [{ roomId: room.id, cards: saved.cards.map(credit), themes }];
+      });
+      timeline.push({ createdAt: snapshot.createdAt, label: snapshot.label, reason: snapshot.reason, rooms });
+    }
+    return timeline;
   }
 
   /** Renders notes of one or more workshops in a format. */
@@ -137,8 +159,10 @@ export class NotesService {
   }
 
   /**
-   * Recreates a workshop from a notes JSON export: same title, rooms, boards, cards (with
-   * their authors and times), attendance and vote counts, under new workshop, room and board ids.
+   * Recreates a workshop from its record (a notes JSON export): title, rooms, boards, cards with
+   * their authors, times, themes and proxy marks, attendance, votes (proxy votes kept apart) and
+   * the plenary, under new workshop, room and board ids. The whole file is checked first, so a
+   * refused file creates nothing; participants are written in one save, however many.
    */
   async importJson(text: string): Promise<CreateWorkshopResponse> {
     let parsed;
@@ -159,35 +183,42 @@ export class NotesService {
       rooms: source.rooms.map((room) => ({ name: room.name, ...room.details })),
       boards: source.boards.map(({ kind, title, prompt }) => ({ kind, title, prompt }))
     });
-    const roomIds = new Map(source.rooms.map((room, i) => [room.id, created.rooms[i]!.id]));
-    const boardIds = new Map(source.boards.map((board, i) => [board.id, created.boards[i]!.id]));
-    for (const participant of source.participants ?? []) {
-      await this.#store.addParticipant(created.id, {
+    const ids = new RecordIds(source, created);
+    await this.#store.addParticipants(
+      created.id,
+      (source.participants ?? []).map((participant) => ({
         id: participant.id,
         name: participant.name,
-        roomId: roomIds.get(participant.roomId) ?? created.rooms[0]!.id,
+        roomId: ids.room(participant.roomId),
         joinedAt: source.workshop.createdAt,
         ...(participant.organisation !== undefined && { organisation: participant.organisation }),
-        ...(participant.sector !== undefined && { sector: participant.sector })
-      });
-    }
-    const votes: { boardId: string; roomId: string; cardId: string; count: number }[] = [];
-    for (const room of source.rooms) {
-      const roomId = roomIds.get(room.id)!;
-      await this.#rooms.change(created.id, roomId, (live) => {
-        live.doc.transact(() => {
-          for (const theme of room.themes ?? []) addTheme(live.doc, boardIds.get(theme.boardId)!, theme.name, theme.id);
-          for (const card of room.cards) {
-            const boardId = boardIds.get(card.boardId)!;
-            putCard(live.doc, { ...card, boardId });
-            if (card.votes) votes.push({ boardId, roomId, cardId: card.id, count: card.votes });
-          }
-        });
-      });
-    }
-    if (votes.length > 0) {
-      await this.#controls.run(created.id, (control) => control.importVotes(votes, `imported-${newId(6)}`));
-    }
+        ...(participant.sector !== undefined && { sector: participant.sector }),
+        ...(participant.proxy === true && { proxy: true })
+      }))
+    );
+    const votes: ImportedVote[] = [];
+    const importedAt = Date.now();
+    const write = async (roomId: string, space: RecordSpace) => {
+      // Room cards keep their ids; plenary copies are re-keyed to the new rooms.
+      const rekey = roomId === PLENARY_ROOM_ID ? (id: string) => ids.copy(id) : (id: string) => id;
+      const written = await this.#rooms.change(created.id, roomId, (live) => writeRecordSpace(live.doc, space, ids, { rekey, themesFrom: importedAt }));
+      for (const { card, votes: count, proxyVotes } of written) {
+        const at = { boardId: card.boardId, roomId, cardId: card.id };
+        if (count - proxyVotes > 0) votes.push({ ...at, count: count - proxyVotes, proxy: false });
+        if (proxyVotes > 0) votes.push({ ...at, count: proxyVotes, proxy: true });
+      }
+    };
+    for (const room of source.rooms) await write(ids.room(room.id), room);
+    const plenary = source.plenary;
+    if (plenary) await write(PLENARY_ROOM_ID, plenary);
+    for (const snapshot of source.snapshots ?? []) await this.#store.addSnapshot(created.id, snapshotFromRecord(snapshot, ids));
+    const batch = newId(6);
+    await this.#controls.run(created.id, (control) => {
+      for (const boardId of plenary?.boardIds ?? []) control.markCombined(ids.board(boardId));
+      const cast = (proxy: boolean) => votes.filter((vote) => vote.proxy === proxy);
+      if (cast(false).length) control.importVotes(cast(false), `imported-${batch}`);
+      if (cast(true).length) control.importVotes(cast(true), `${IMPORTED_PROXY_VOTER}${batch}`);
+    });
     return created;
   }
 }
@@ -209,7 +240,8 @@ export function attribution(workshop: StoredWorkshop, people: StoredParticipant[
       name: shown.name,
       roomId: person.roomId,
       ...(shown.organisation !== undefined && { organisation: shown.organisation }),
-      ...(shown.sector !== undefined && { sector: shown.sector })
+      ...(shown.sector !== undefined && { sector: shown.sector }),
+      ...(person.proxy === true && { proxy: true })
     };
   });
   const credit = (card: NotesCardInput): NotesCardInput => {

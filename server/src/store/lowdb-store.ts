@@ -133,6 +133,12 @@ export class LowdbWorkshopStore implements WorkshopStore {
     });
   }
 
+  async addParticipants(workshopId: string, participants: readonly StoredParticipant[]) {
+    await this.#update(workshopId, (data) => {
+      data.participants.push(...participants.map((p) => ({ ...p })));
+    });
+  }
+
   async participants(workshopId: string) {
     return this.#withFile(workshopId, async (db) => (await this.#read(db, workshopId)).participants);
   }

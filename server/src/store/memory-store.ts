@@ -41,6 +41,10 @@ export class MemoryWorkshopStore implements WorkshopStore {
     this.#participantsOf(workshopId).push({ ...participant });
   }
 
+  async addParticipants(workshopId: string, participants: readonly StoredParticipant[]) {
+    this.#participantsOf(workshopId).push(...participants.map((p) => ({ ...p })));
+  }
+
   async participants(workshopId: string) {
     return this.#participantsOf(workshopId).map((p) => ({ ...p }));
   }

@@ -87,6 +87,8 @@ export interface WorkshopStore {
   /** Why a workshop cannot be served (its file is broken), or null. */
   brokenReason(workshopId: string): string | null;
   addParticipant(workshopId: string, participant: StoredParticipant): Promise<void>;
+  /** Adds many participants at once (an import), in one write however many they are. */
+  addParticipants(workshopId: string, participants: readonly StoredParticipant[]): Promise<void>;
   participants(workshopId: string): Promise<StoredParticipant[]>;
   /** The latest saved state of a room, or null for a room never saved. */
   loadRoom(workshopId: string, roomId: string): Promise<RoomSnapshot | null>;

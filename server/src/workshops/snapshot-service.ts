@@ -119,7 +119,7 @@ export class SnapshotService {
 }
 
 /** The themes held in a room's saved state (snapshots keep the cards apart, the themes only there). */
-function themesIn(update: Uint8Array): ThemeView[] {
+export function themesIn(update: Uint8Array): ThemeView[] {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, update);

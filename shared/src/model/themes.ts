@@ -32,7 +32,7 @@ export function addTheme(doc: Y.Doc, boardId: string, name: string, id: string =
 }
 
 /** Writes a theme exactly as given (id and time included), replacing any theme with that id. */
-function putTheme(doc: Y.Doc, theme: Omit<ThemeView, 'cardIds'>): void {
+export function putTheme(doc: Y.Doc, theme: Omit<ThemeView, 'cardIds'>): void {
   const entry = new Y.Map<unknown>();
   doc.transact(() => {
     entry.set('boardId', theme.boardId);

@@ -9,6 +9,8 @@ export interface ScopedRoom {
   room: RoomNotesInput;
   ref: NotesRoomRef;
   isoDate: string;
+  /** On the plenary: the rooms its cards came from, by room id, so each card keeps its room's tag. */
+  sourceRooms?: Map<string, NotesRoomRef>;
 }
 
 /**
@@ -115,6 +117,18 @@ function linkedAction(action: NotesActionInput, workshop: WorkshopNotesInput, ro
   return { entry, cardId: card?.id, boardId: board?.id };
 }
 
+/**
+ * Oldest first; cards of the same millisecond by room (in the workshop's order), then by id
+ * within the room, so a plenary reads the same whatever ids its rooms were given.
+ */
+function oldestFirst(scoped: ScopedRoom): (a: NotesCardInput, b: NotesCardInput) => number {
+  const rooms = [...(scoped.sourceRooms?.keys() ?? [])];
+  const roomOf = (card: NotesCardInput) => (card.sourceRoomId === undefined ? -1 : rooms.indexOf(card.sourceRoomId));
+  const idInRoom = (card: NotesCardInput) =>
+    card.sourceRoomId !== undefined && card.id.startsWith(`${card.sourceRoomId}-`) ? card.id.slice(card.sourceRoomId.length + 1) : card.id;
+  return (a, b) => a.createdAt - b.createdAt || roomOf(a) - roomOf(b) || idInRoom(a).localeCompare(idInRoom(b));
+}
+
 const byVotesThen = (a: { votes?: number }, b: { votes?: number }) => (b.votes ?? 0) - (a.votes ?? 0);
 
 /** Competition ranks ("1, 2, 2, 4") by votes over an already sorted list. */
@@ -143,6 +157,8 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
     if (!board) continue;
     const cardTheme = themeByCard(scoped.room);
     const linked = roomActions(scoped);
+    const roomOf = (card: NotesCardInput) =>
+      (card.sourceRoomId !== undefined ? scoped.sourceRooms?.get(card.sourceRoomId) : undefined) ?? scoped.ref;
     const entryOf = (card: NotesCardInput): NotesCardEntry => {
       const entry: NotesCardEntry = {
         id: card.id,
@@ -150,13 +166,15 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
         author: authorLabel(card.authorName),
         color: card.color,
         createdAt: card.createdAt,
-        room: scoped.ref,
+        room: roomOf(card),
         workshopTitle: scoped.workshop.workshop.title,
         isoDate: scoped.isoDate,
         boardTitle: board.title,
         actions: linked.filter((action) => action.cardId === card.id).map((action) => action.entry)
       };
       if (card.votes !== undefined) entry.votes = card.votes;
+      if (card.proxyVotes) entry.proxyVotes = card.proxyVotes;
+      if (card.proxy) entry.proxy = true;
       const theme = cardTheme.get(card.id);
       if (theme) entry.themeName = theme.name.trim();
       return entry;
@@ -164,9 +182,7 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
 
     const roomThemes = new Map<string, NotesCardEntry[]>();
     for (const theme of scoped.room.themes ?? []) if (theme.boardId === board.id) roomThemes.set(theme.id, []);
-    const cards = scoped.room.cards
-      .filter((card) => card.boardId === board.id)
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const cards = scoped.room.cards.filter((card) => card.boardId === board.id).sort(oldestFirst(scoped));
     for (const card of cards) {
       cardCount++;
       if (card.votes !== undefined) hasVotes = true;
@@ -188,7 +204,10 @@ export function buildBoardSection(group: BoardGroup, rooms: ScopedRoom[]): Notes
         merged = { key, name: theme.name.trim(), rooms: [], cards: [], order: themes.size };
         themes.set(key, merged);
       }
-      if (!merged.rooms.includes(scoped.ref)) merged.rooms.push(scoped.ref);
+      // A plenary theme gathers cards of several rooms: it names each of them.
+      for (const room of members.length ? members.map((card) => card.room) : [scoped.ref]) {
+        if (!merged.rooms.includes(room)) merged.rooms.push(room);
+      }
       merged.cards.push(...members);
       const total = sumDefined([merged.votes, votes]);
       if (total !== undefined) merged.votes = total;

@@ -5,16 +5,18 @@ import type {
   NotesCount,
   NotesCrossRoomSummary,
   NotesDocument,
+  NotesPlenarySection,
   NotesPriorityItem,
+  NotesPriorityOrigin,
   NotesRoomMeeting,
   NotesRoomRef,
   NotesRoomSection,
   NotesWorkshopSummary,
   NotesTopPriorities
 } from './document.js';
-import { buildBoardSection, groupBoards, roomActions, workshopActions, type ScopedRoom } from './build-boards.js';
-import { settleCarriedActions } from './outcomes-input.js';
 import { PLENARY_ROOM_ID } from '../protocol/docs.js';
+import { buildBoardSection, groupBoards, roomActions, workshopActions, type BoardGroup, type ScopedRoom } from './build-boards.js';
+import { settleCarriedActions } from './outcomes-input.js';
 import { dateRangeLabel, isIsoDate, longDate, shortDate, workshopIsoDate } from './notes-dates.js';
 
 export interface BuildNotesOptions {
@@ -55,6 +57,7 @@ export function buildNotes(
 
   const groups = groupBoards(settled);
   const boards = groups.map((group) => buildBoardSection(group, rooms));
+  const plenaries = source.flatMap((workshop) => plenaryOf(workshop, rooms, series));
   const isoDates = source.map((workshop) => workshopIsoDate(workshop.workshop));
   const first = source[0].workshop;
   const facilitators = source.map((workshop) => facilitatorsOf(workshop.workshop));
@@ -70,8 +73,9 @@ export function buildNotes(
       workshopSummary(workshop.workshop, isoDates[index], facilitators[index], rooms.filter((scoped) => scoped.workshop === workshop))
     ),
     attendance: attendanceOf(rooms),
-    topPriorities: topPriorities(boards, options.topPriorityCount ?? 3),
+    topPriorities: topPriorities(groups, rooms, plenaries, options.topPriorityCount ?? 3),
     boards,
+    plenaries: plenaries.map((plenary) => plenary.section),
     crossRoom: rooms.length > 1 ? crossRoomSummary(boards, rooms.length) : null,
     ...outcomesOf(settled, rooms, series),
     rooms: rooms.map((scoped): NotesRoomSection => {
@@ -190,7 +194,9 @@ function inputsInScope(inputs: WorkshopNotesInput[], scope: NotesScope): Worksho
       input.rooms.some((room) => room.id === scope.roomId)
   );
   if (!workshop) throw new Error(`No room ${scope.roomId} in the notes input`);
-  const scoped: WorkshopNotesInput = { ...workshop, rooms: workshop.rooms.filter((room) => room.id === scope.roomId) };
+  // A room's notes hold that room alone; the plenary and the timeline gather every room, so they stay out.
+  const { plenary: _plenary, snapshots: _snapshots, ...rest } = workshop;
+  const scoped: WorkshopNotesInput = { ...rest, rooms: workshop.rooms.filter((room) => room.id === scope.roomId) };
   // The room's decisions and actions and the whole workshop's; not other rooms'.
   if (workshop.actions) {
     const otherRoom = (roomId?: string) => roomId !== undefined && roomId !== scope.roomId && workshop.rooms.some((room) => room.id === roomId);
@@ -240,13 +246,63 @@ function attendanceOf(rooms: ScopedRoom[]): NotesAttendance {
   };
 }
 
+/** A workshop's plenary, as a room whose cards keep their rooms' tags, with its section of the notes. */
+interface ScopedPlenary {
+  workshop: WorkshopNotesInput;
+  scoped: ScopedRoom;
+  section: NotesPlenarySection;
+}
+
+function plenaryOf(workshop: WorkshopNotesInput, rooms: ScopedRoom[], series: boolean): ScopedPlenary[] {
+  const plenary = workshop.plenary;
+  if (!plenary || plenary.boardIds.length === 0) return [];
+  const own = rooms.filter((scoped) => scoped.workshop === workshop);
+  const isoDate = workshopIsoDate(workshop.workshop);
+  const label = series ? `Plenary (${workshop.workshop.title}, ${shortDate(isoDate)})` : 'Plenary';
+  const scoped: ScopedRoom = {
+    workshop,
+    room: { id: PLENARY_ROOM_ID, name: 'Plenary', cards: plenary.cards, ...(plenary.themes && { themes: plenary.themes }) },
+    isoDate,
+    ref: { workshopId: workshop.workshop.id, roomId: PLENARY_ROOM_ID, name: 'Plenary', label },
+    sourceRooms: new Map(own.map((room) => [room.room.id, room.ref]))
+  };
+  const combined = new Set(plenary.boardIds);
+  const boards = groupBoards([workshop])
+    .filter((group) => combined.has(group.boards.get(workshop.workshop.id)!.id))
+    .map((group) => buildBoardSection(group, [scoped]));
+  return [{ workshop, scoped, section: { workshopId: workshop.workshop.id, workshopTitle: workshop.workshop.title, label, isoDate, boards } }];
+}
+
 /**
  * The highest-voted themes and loose cards of the Priorities board; without votes, the themes
  * with most cards; without themes either, the first cards, taken from each room in turn.
+ * A workshop whose plenary voted on the board counts that vote: it is the decision of the whole
+ * workshop, and its cards are the rooms' cards combined, so the rooms' own votes stand aside.
  */
-function topPriorities(boards: NotesBoardSection[], count: number): NotesTopPriorities | null {
-  const board = boards.find((section) => section.kind === PRIORITIES_BOARD_KIND);
-  if (!board) return null;
+function topPriorities(
+  groups: BoardGroup[],
+  rooms: ScopedRoom[],
+  plenaries: ScopedPlenary[],
+  count: number
+): NotesTopPriorities | null {
+  const group = groups.find((candidate) => candidate.kind === PRIORITIES_BOARD_KIND);
+  if (!group) return null;
+  const workshops = [...new Set(rooms.map((scoped) => scoped.workshop))];
+  const votedPlenaries = new Set<WorkshopNotesInput>();
+  for (const plenary of plenaries) {
+    const board = group.boards.get(plenary.workshop.workshop.id);
+    if (board && plenary.scoped.room.cards.some((card) => card.boardId === board.id && card.votes !== undefined)) {
+      votedPlenaries.add(plenary.workshop);
+    }
+  }
+  const basisRooms = workshops.flatMap((workshop) =>
+    votedPlenaries.has(workshop)
+      ? [plenaries.find((plenary) => plenary.workshop === workshop)!.scoped]
+      : rooms.filter((scoped) => scoped.workshop === workshop)
+  );
+  const board = buildBoardSection(group, basisRooms);
+  const origin: NotesPriorityOrigin =
+    votedPlenaries.size === 0 ? 'rooms' : votedPlenaries.size === workshops.length ? 'plenary' : 'mixed';
   const themes: NotesPriorityItem[] = board.themes.map((theme) => ({
     kind: 'theme',
     text: theme.name,
@@ -266,10 +322,10 @@ function topPriorities(boards: NotesBoardSection[], count: number): NotesTopPrio
   const voted = [...themes, ...cards].filter((item) => (item.votes ?? 0) > 0);
   if (voted.length) {
     voted.sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || b.cardCount - a.cardCount);
-    return { ...base, basis: 'votes', items: voted.slice(0, count) };
+    return { ...base, basis: 'votes', origin, items: voted.slice(0, count) };
   }
   const themed = themes.filter((theme) => theme.cardCount > 0);
-  if (themed.length) return { ...base, basis: 'themes', items: themed.slice(0, count) };
+  if (themed.length) return { ...base, basis: 'themes', origin: 'rooms', items: themed.slice(0, count) };
 
   const queues = new Map<string, NotesPriorityItem[]>();
   for (const card of cards) {
@@ -280,7 +336,7 @@ function topPriorities(boards: NotesBoardSection[], count: number): NotesTopPrio
   for (let round = 0; items.length < count && items.length < cards.length; round++) {
     for (const queue of queues.values()) if (queue[round] && items.length < count) items.push(queue[round]);
   }
-  return { ...base, basis: 'cards', items };
+  return { ...base, basis: 'cards', origin: 'rooms', items };
 }
 
 /** Themes raised in several rooms versus in one, across every board. */

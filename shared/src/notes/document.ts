@@ -23,6 +23,8 @@ export interface NotesDocument {
   topPriorities: NotesTopPriorities | null;
   /** Every board, combined across the rooms in scope. */
   boards: NotesBoardSection[];
+  /** The plenary of each workshop in scope that held one (none in a room's notes). */
+  plenaries: NotesPlenarySection[];
   /** Null when only one room is in scope. */
   crossRoom: NotesCrossRoomSummary | null;
   /** Every recorded action: the whole workshop's first, then room by room. */
@@ -94,8 +96,13 @@ export interface NotesCardEntry {
   color: CardColor;
   createdAt: number;
   votes?: number;
+  /** How many of `votes` the facilitator cast for people without a device. */
+  proxyVotes?: number;
+  /** The facilitator entered the card for someone without a device. */
+  proxy?: true;
   /** Competition rank ("1, 2, 2, 4") on a voted board without themes. */
   rank?: number;
+  /** The room the card was written in (on the plenary too: its room tag). */
   room: NotesRoomRef;
   workshopTitle: string;
   isoDate: string;
@@ -160,8 +167,15 @@ export interface NotesActionEntry {
 /** How the top priorities were chosen, so the notes can say so. */
 export type NotesPriorityBasis = 'votes' | 'themes' | 'cards';
 
+/**
+ * Where a voted list of priorities came from: every workshop's plenary vote, some workshops'
+ * plenary vote (the others' rooms), or the rooms alone.
+ */
+export type NotesPriorityOrigin = 'plenary' | 'mixed' | 'rooms';
+
 export interface NotesTopPriorities {
   basis: NotesPriorityBasis;
+  origin: NotesPriorityOrigin;
   boardTitle: string;
   items: NotesPriorityItem[];
 }
@@ -188,6 +202,17 @@ export interface NotesCrossRoomTheme {
   rooms: NotesRoomRef[];
   cardCount: number;
   votes?: number;
+}
+
+/** A workshop's plenary: the boards combined from every room, with the plenary's themes and votes. */
+export interface NotesPlenarySection {
+  workshopId: string;
+  workshopTitle: string;
+  /** "Plenary", or "Plenary (Workshop, 23 Nov 2026)" in a series. */
+  label: string;
+  isoDate: string;
+  /** Each combined board; its cards carry the room they came from. */
+  boards: NotesBoardSection[];
 }
 
 export interface NotesRoomSection {

@@ -13,8 +13,10 @@ export {
   NotesJsonError,
   NOTES_JSON_FORMAT,
   NOTES_JSON_VERSION,
+  READABLE_VERSIONS,
   type NotesJson
 } from './notes-json.js';
+export { workshopRecordSchema, projectRecord } from './record-schema.js';
 // buildDocx lives at '@goldthread/shared/notes-docx', so the docx library stays out of the web bundle.
 export { notesFileName, notesFileNameFor } from './file-names.js';
 export { isIsoDate, londonIsoDate, longDate, workshopIsoDate, addDays } from './notes-dates.js';

@@ -1,6 +1,7 @@
 import type { CardView } from '../model/cards.js';
 import type { AttributionLevel, Board, Room, WorkshopLink } from '../model/workshop.js';
 import type { ActionStatus, OutcomeKind } from '../protocol/outcomes.js';
+import type { SnapshotReason } from '../protocol/http.js';
 
 /**
  * What the notes are made from: plain data read from the workshop record and each room's
@@ -18,6 +19,30 @@ export interface WorkshopNotesInput {
    * or (with `roomId`) about a room, board, theme or card of it.
    */
   actions?: NotesActionInput[];
+  /** The plenary board, once the facilitator has combined any board onto it. */
+  plenary?: PlenaryNotesInput;
+  /** The workshop's timeline, oldest first, when asked for (the notes themselves never use it). */
+  snapshots?: NotesSnapshotInput[];
+}
+
+/** One point on the workshop's timeline: every room's cards and themes as they were then. */
+export interface NotesSnapshotInput {
+  /** Epoch milliseconds. */
+  createdAt: number;
+  label: string;
+  reason: SnapshotReason;
+  rooms: { roomId: string; cards: NotesCardInput[]; themes: NotesThemeInput[] }[];
+}
+
+/**
+ * The plenary: the boards combined from every room (`plenary:combine`), with the copies of
+ * their cards (each naming its `sourceRoomId`), the plenary's own themes and its votes.
+ */
+export interface PlenaryNotesInput {
+  /** The boards combined onto the plenary, in the order they were combined. */
+  boardIds: string[];
+  cards: NotesCardInput[];
+  themes?: NotesThemeInput[];
 }
 
 export interface NotesWorkshopMeta {
@@ -55,6 +80,8 @@ export interface NotesCardInput extends CardView {
   themeId?: string;
   /** Dots or votes the card received. Absent means "not voted on", not zero. */
   votes?: number;
+  /** How many of `votes` the facilitator cast for someone without a device. */
+  proxyVotes?: number;
 }
 
 /** A named group of cards on one board of one room. */
@@ -100,6 +127,8 @@ export interface NotesParticipant {
   organisation?: string;
   /** e.g. "Council", "Health", "Voluntary and community", "Police". */
   sector?: string;
+  /** Someone without a device, whose cards and votes the facilitator entered. */
+  proxy?: boolean;
 }
 
 /** Which part of the input the notes cover. */

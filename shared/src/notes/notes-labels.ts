@@ -35,8 +35,21 @@ export function cardMeta(card: NotesCardEntry, show: { room: boolean; author: bo
   if (card.rank !== undefined) parts.push(`Rank ${card.rank}`);
   if (show.room) parts.push(card.room.label);
   if (show.author) parts.push(card.author);
-  if (card.votes !== undefined) parts.push(countLabel(card.votes, 'vote'));
+  if (card.proxy) parts.push(PROXY_LABELS.card);
+  if (card.votes !== undefined) parts.push(votesLabel(card));
   return parts.join(' · ');
+}
+
+/** How entries the facilitator made for someone without a device are marked, in every format. */
+export const PROXY_LABELS = {
+  card: 'entered by the facilitator for someone without a device',
+  votes: (count: number) => `${count} entered by the facilitator`
+} as const;
+
+/** "3 votes", or "3 votes (1 entered by the facilitator)". */
+export function votesLabel(card: { votes?: number; proxyVotes?: number }): string {
+  const votes = countLabel(card.votes ?? 0, 'vote');
+  return card.proxyVotes ? `${votes} (${PROXY_LABELS.votes(card.proxyVotes)})` : votes;
 }
 
 /** "Rank 1 · 12 votes · 5 cards · North, Central". */
@@ -62,6 +75,10 @@ export function priorityMeta(item: NotesPriorityItem, showRooms: boolean): strin
 export function priorityBasisSentence(top: NotesTopPriorities, severalRooms: boolean): string {
   switch (top.basis) {
     case 'votes':
+      if (top.origin === 'plenary') return `Ranked by the plenary vote on the ${top.boardTitle} board.`;
+      if (top.origin === 'mixed') {
+        return `Ranked by votes on the ${top.boardTitle} board: the plenary vote where one was held, else the rooms' votes.`;
+      }
       return `Ranked by votes on the ${top.boardTitle} board.`;
     case 'themes':
       return `No votes were recorded, so the ${top.boardTitle} themes with most cards are listed.`;
@@ -129,6 +146,11 @@ function attendanceSentence(doc: NotesDocument): string {
   const people = countLabel(total, 'person', 'people');
   if (byRoom.length <= 1) return people;
   return `${people} in ${countLabel(byRoom.length, 'room')}`;
+}
+
+/** The sentence under a plenary's heading. */
+export function plenaryIntro(boardCount: number): string {
+  return `Every room's cards on ${boardCount === 1 ? 'this board' : 'these boards'}, combined for the whole workshop; each card names the room it came from.`;
 }
 
 /** Short messages for sections with nothing in them. */

@@ -1,11 +1,28 @@
-import type { NotesDocument } from './document.js';
+import type { NotesBoardSection, NotesCardEntry, NotesDocument } from './document.js';
 import { actionStatusLabel, outcomeSubject } from './outcome-labels.js';
 
 /**
- * The CSV header, in column order. The last four were added for decisions and actions: `kind`
- * is `card`, `decision` or `action`; owner, due date (`YYYY-MM-DD`) and status are the action's.
+ * The CSV header, in column order. Columns were added at the end: `proxy_votes`, `proxy` and
+ * `section` for cards entered for people without a device and the plenary; `kind` (`card`,
+ * `decision` or `action`), `owner`, `due` (`YYYY-MM-DD`) and `status` for decisions and actions.
  */
-export const NOTES_CSV_COLUMNS = ['workshop', 'date', 'room', 'board', 'theme', 'text', 'author', 'votes', 'kind', 'owner', 'due', 'status'] as const;
+export const NOTES_CSV_COLUMNS = [
+  'workshop',
+  'date',
+  'room',
+  'board',
+  'theme',
+  'text',
+  'author',
+  'votes',
+  'proxy_votes',
+  'proxy',
+  'section',
+  'kind',
+  'owner',
+  'due',
+  'status'
+] as const;
 
 export interface RenderCsvOptions {
   /**
@@ -29,37 +46,47 @@ function field(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** One card's row; `section` says whether it sits on its room's board or on the plenary. */
+function cardRow(card: NotesCardEntry, section: 'room' | 'plenary'): string {
+  const voted = card.votes !== undefined;
+  return [
+    card.workshopTitle,
+    card.isoDate,
+    card.room.name,
+    card.boardTitle,
+    card.themeName ?? '',
+    card.text,
+    card.author,
+    voted ? String(card.votes) : '',
+    voted ? String(card.proxyVotes ?? 0) : '',
+    card.proxy ? 'yes' : '',
+    section,
+    'card',
+    '',
+    '',
+    ''
+  ]
+    .map(field)
+    .join(',');
+}
+
+const cardsOf = (board: NotesBoardSection) => [...board.themes.flatMap((theme) => theme.cards), ...board.otherCards];
+
 /**
- * One row per card (room by room, board by board): workshop, date, room, board, theme, text,
- * author (or Anonymous), votes (blank when not voted on), kind `card`; then one row per
- * decision and action (see `outcomeRows`). RFC 4180 with CRLF line ends.
+ * One row per card, room by room and board by board, then the plenary's: workshop, date, room
+ * (on the plenary, the room the card came from), board, theme, text, author (or Anonymous),
+ * votes (blank when not voted on), proxy_votes (of those, cast by the facilitator for someone
+ * without a device), proxy ("yes" when the facilitator entered the card), and section
+ * ("room" or "plenary"), kind `card`; then one row per decision and action (see `outcomeRows`).
+ * RFC 4180 with CRLF line ends.
  */
 export function renderCsv(doc: NotesDocument, options: RenderCsvOptions = {}): string {
   const rows: string[] = [NOTES_CSV_COLUMNS.join(',')];
   for (const section of doc.rooms) {
-    for (const board of section.boards) {
-      const cards = [...board.themes.flatMap((theme) => theme.cards), ...board.otherCards];
-      for (const card of cards) {
-        rows.push(
-          [
-            card.workshopTitle,
-            card.isoDate,
-            card.room.name,
-            card.boardTitle,
-            card.themeName ?? '',
-            card.text,
-            card.author,
-            card.votes === undefined ? '' : String(card.votes),
-            'card',
-            '',
-            '',
-            ''
-          ]
-            .map(field)
-            .join(',')
-        );
-      }
-    }
+    for (const board of section.boards) for (const card of cardsOf(board)) rows.push(cardRow(card, 'room'));
+  }
+  for (const plenary of doc.plenaries) {
+    for (const board of plenary.boards) for (const card of cardsOf(board)) rows.push(cardRow(card, 'plenary'));
   }
   rows.push(...outcomeRows(doc).map((row) => row.map(field).join(',')));
   return `${options.bom === false ? '' : '\uFEFF'}${rows.join('\r\n')}\r\n`;
@@ -80,6 +107,9 @@ function outcomeRows(doc: NotesDocument): string[][] {
       entry.boardTitle ?? '',
       outcomeSubject(entry),
       entry.text,
+      '',
+      '',
+      '',
       '',
       '',
       entry.kind,

@@ -5,6 +5,7 @@ import {
   SECTION_TITLES,
   cardMeta,
   metaLines,
+  plenaryIntro,
   priorityBasisSentence,
   priorityMeta,
   roomsLabel,
@@ -140,6 +141,11 @@ function bodyBlocks(doc: NotesDocument): Block[] {
   }
 
   for (const board of doc.boards) blocks.push(...boardBlocks(board, 1, { room: rooms, author: false }));
+
+  for (const plenary of doc.plenaries) {
+    blocks.push(heading(plenary.label, 1), note(plenaryIntro(plenary.boards.length)));
+    for (const board of plenary.boards) blocks.push(...boardBlocks(board, 2, { room: true, author: false }));
+  }
 
   const cross = doc.crossRoom;
   if (cross && cross.shared.length + cross.unique.length > 0) {

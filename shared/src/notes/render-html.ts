@@ -5,6 +5,7 @@ import {
   SECTION_TITLES,
   cardMeta,
   metaLines,
+  plenaryIntro,
   priorityBasisSentence,
   priorityMeta,
   roomsLabel,
@@ -200,6 +201,16 @@ function topPrioritiesSection(doc: NotesDocument, rooms: boolean): string {
   ].join('\n');
 }
 
+function plenarySections(doc: NotesDocument): string[] {
+  return doc.plenaries.map((plenary) =>
+    [
+      `<section class="plenary"><h2>${e(plenary.label)}</h2><p class="note">${e(plenaryIntro(plenary.boards.length))}</p>`,
+      ...plenary.boards.map((board) => boardSection(board, 3, { room: true, author: false })),
+      '</section>'
+    ].join('\n')
+  );
+}
+
 function appendixSection(doc: NotesDocument): string {
   const sections = doc.rooms.map((section) => {
     const facts = [`People: ${section.participantCount}`];
@@ -229,6 +240,7 @@ export function renderHtml(doc: NotesDocument): string {
     attendanceSection(doc),
     topPrioritiesSection(doc, rooms),
     ...doc.boards.map((board) => boardSection(board, 2, { room: rooms, author: false })),
+    ...plenarySections(doc),
     crossRoomSection(doc),
     actionsSection(doc),
     rooms ? appendixSection(doc) : '',

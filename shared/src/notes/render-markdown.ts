@@ -4,6 +4,7 @@ import {
   SECTION_TITLES,
   cardMeta,
   metaLines,
+  plenaryIntro,
   priorityBasisSentence,
   priorityMeta,
   roomsLabel,
@@ -115,6 +116,11 @@ export function renderMarkdown(doc: NotesDocument): string {
   }
 
   for (const board of doc.boards) blocks.push(...boardBlocks(board, 2, { room: rooms, author: false }));
+
+  for (const plenary of doc.plenaries) {
+    blocks.push(`## ${md(plenary.label)}`, `_${md(plenaryIntro(plenary.boards.length))}_`);
+    for (const board of plenary.boards) blocks.push(...boardBlocks(board, 3, { room: true, author: false }));
+  }
 
   const cross = doc.crossRoom;
   if (cross && cross.shared.length + cross.unique.length > 0) {

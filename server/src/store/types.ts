@@ -3,6 +3,7 @@ import type {
   AttributionLevel,
   Board,
   CardView,
+  ParticipantEntry,
   Room,
   SnapshotReason,
   SnapshotSummary,
@@ -33,19 +34,12 @@ export interface StoredWorkshop {
   erasedParticipants?: string[];
 }
 
-/** Someone who joined, for attendance and room balancing. */
-export interface StoredParticipant {
-  id: string;
-  name: string;
-  roomId: string;
-  joinedAt: number;
-  organisation?: string;
-  sector?: string;
-  /** Someone without a device, whose cards and votes the facilitator enters. */
-  proxy?: boolean;
-  /** Their name and organisation were erased on request (the name is then empty). */
-  erased?: boolean;
-}
+/**
+ * Someone who joined, for attendance and room balancing (`proxy`: someone without a device, whose
+ * cards and votes the facilitator enters; `erased`: name and organisation removed on request).
+ * Stored as the facilitator's participant list shows it.
+ */
+export type StoredParticipant = ParticipantEntry;
 
 /** The saved state of one room: the encoded Yjs document plus a readable copy of its cards. */
 export interface RoomSnapshot {

@@ -1,5 +1,5 @@
 import type { CardView } from '../model/cards.js';
-import type { AttributionLevel, Board, Room, WorkshopLink } from '../model/workshop.js';
+import type { AttributionLevel, Board, Room, WorkshopDetails } from '../model/workshop.js';
 import type { ActionStatus, OutcomeKind } from '../protocol/outcomes.js';
 import type { SnapshotReason } from '../protocol/http.js';
 
@@ -45,24 +45,13 @@ export interface PlenaryNotesInput {
   themes?: NotesThemeInput[];
 }
 
-export interface NotesWorkshopMeta {
+/** The workshop's own fields; its details (date, times, venue, facilitators, purpose, partners, links) may be absent in older records. */
+export interface NotesWorkshopMeta extends Partial<WorkshopDetails> {
   id: string;
   title: string;
   /** Epoch milliseconds. */
   createdAt: number;
   facilitatorName?: string;
-  /** The day the workshop was held, `YYYY-MM-DD`; defaults to the London date of `createdAt`. */
-  date?: string;
-  /** `HH:MM`. */
-  startTime?: string;
-  endTime?: string;
-  venue?: string;
-  facilitators?: string[];
-  /** The purpose, or the questions asked. */
-  purpose?: string;
-  partners?: string[];
-  /** Material shared on the day. */
-  links?: WorkshopLink[];
   /** How people are credited in these notes; their names are already left out where it says so. */
   attribution?: AttributionLevel;
 }
